@@ -1,0 +1,50 @@
+/*
+ * fold.h: the normalized ("folded") copy of a reply that phrases and regexes run on.
+ *
+ * Folding is NFKC + full case folding, then: «ё»/«Ё» -> «е»; every run of white space ->
+ * one ASCII space; soft hyphen and zero-width characters removed; typographic apostrophes
+ * -> '; U+2010/U+2011 -> '-'.  Marks are composed, never stripped, so «и» + U+0306 and a
+ * precomposed «й» fold to the same bytes.  A byte map leads every folded byte back to the
+ * original text, so a match is reported at exact original offsets.
+ */
+#ifndef REPLYLINT_FOLD_H
+#define REPLYLINT_FOLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The most code points NFKC + case folding makes of one code point (U+FDFA).  The slow
+ * path's stack buffers are sized from it; a test checks it against every code point. */
+#define REPLYLINT__FOLD_MAX_EXPANSION 18
+/* Most code points normalized together (a starter and the marks after it); longer runs of
+ * marks are cut so that any input folds in linear time. */
+#define REPLYLINT__FOLD_MAX_RUN 32
+
+typedef struct rl_folded {
+    char *s;       /* folded UTF-8, NUL-terminated */
+    size_t len;    /* bytes in s */
+    uint32_t *map; /* len+1 entries: map[k] = byte offset in the original text of the
+                      character (or whitespace run) that produced folded byte k;
+                      map[len] = original length */
+} rl_folded;
+
+/* Fold valid UTF-8 `text` (checked by the caller; may contain NUL bytes, which stay NUL).
+ * Returns 0, or -1 on out of memory (out left empty).  len must be < 2^31.
+ *
+ * A match [a,b) in the folded text covers [map[a], map[b]) of the original.  All bytes a
+ * character produces map to that character's start, so a boundary inside one character's
+ * expansion (the "f" of "ﬁ" -> "fi") rounds the start outward and the end inward; to round
+ * the end outward too, advance b while b < len && map[b] == map[b-1].  Removed characters
+ * (soft hyphen, zero-width) produce no bytes: one right after a match falls inside
+ * [map[a], map[b]).  Leading and trailing white space is not trimmed.  Ill-formed UTF-8 is
+ * never read past its end; each bad byte folds to U+FFFD. */
+int replylint__fold(rl_folded *out, const char *text, size_t len);
+
+/* Frees members; NULL-safe; the struct itself is the caller's. */
+void replylint__folded_free(rl_folded *f);
+
+/* Fold a short string (a phrase word, a name) into a newly malloc'ed NUL-terminated string;
+ * NULL on OOM.  Leading/trailing whitespace dropped.  out_len may be NULL. */
+char *replylint__fold_str(const char *s, size_t len, size_t *out_len);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * internal.h: declarations shared by the library's modules.  Never installed.
+ *
+ * Non-static functions that are not API carry the replylint__ prefix (libgit2's "__"
+ * convention); the shared library is built with -fvisibility=hidden and a version script,
+ * so none of them is exported.
+ */
+#ifndef REPLYLINT_INTERNAL_H
+#define REPLYLINT_INTERNAL_H
+
+#include "replylint.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- errors (error.c) ---------------------------------------------------------------- */
+
+/* Fill err (if not NULL) and return status.  fmt is printf-style. */
+int replylint__error(replylint_error *err, int status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* As replylint__error, with a source position (line/column 1-based, 0 = unknown). */
+int replylint__error_at(replylint_error *err, int status, const char *source, uint32_t line,
+                        uint32_t column, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+/* ---- small containers (util.c) ------------------------------------------------------- */
+
+/* Grow *p (an array of elem-sized items with capacity *cap) to hold at least n items. */
+int replylint__grow(void **p, size_t *cap, size_t n, size_t elem);
+#define RL_GROW(arr, cap, n) replylint__grow((void **)&(arr), &(cap), (n), sizeof(*(arr)))
+
+char *replylint__strndup(const char *s, size_t n);
+char *replylint__strdup(const char *s);
+
+/* A bump allocator for strings that live as long as their owner (a report). */
+typedef struct rl_arena_chunk rl_arena_chunk;
+typedef struct rl_arena {
+    rl_arena_chunk *head;
+} rl_arena;
+void *replylint__arena_alloc(rl_arena *a, size_t n);
+char *replylint__arena_strndup(rl_arena *a, const char *s, size_t n);
+void replylint__arena_free(rl_arena *a);
+
+/* Open-addressing hash map from byte strings to uint32 values.  Keys are copied. */
+typedef struct rl_strmap {
+    char **keys;
+    uint32_t *klen;
+    uint32_t *vals;
+    size_t cap, count;
+} rl_strmap;
+int replylint__strmap_put(rl_strmap *m, const char *key, size_t len, uint32_t val);
+/* Returns true and stores the value in *val if the key is present. */
+bool replylint__strmap_get(const rl_strmap *m, const char *key, size_t len, uint32_t *val);
+void replylint__strmap_free(rl_strmap *m);
+
+/* Open-addressing hash map from uint64 keys to uint32 values (the phrase trie's edges). */
+typedef struct rl_u64map {
+    uint64_t *keys; /* key + 1, so that 0 marks an empty slot */
+    uint32_t *vals;
+    size_t cap, count;
+} rl_u64map;
+int replylint__u64map_put(rl_u64map *m, uint64_t key, uint32_t val);
+bool replylint__u64map_get(const rl_u64map *m, uint64_t key, uint32_t *val);
+void replylint__u64map_free(rl_u64map *m);
+
+uint64_t replylint__hash_bytes(const char *s, size_t len);
+
+/* ---- tokens (tokens.c) ---------------------------------------------------------------- */
+
+/* A word of the folded text: letters, digits and marks, with inner ' or - joining parts. */
+typedef struct rl_token {
+    uint32_t start, end; /* byte range in the folded text */
+    uint8_t script;      /* RL_SCRIPT_* bits of its letters */
+    uint8_t has_digit;
+} rl_token;
+#define RL_SCRIPT_LATIN    1
+#define RL_SCRIPT_CYRILLIC 2
+#define RL_SCRIPT_OTHER    4
+
+/* Tokenize folded text; *out is malloc'ed (free it).  Returns 0 or -1 (out of memory). */
+int replylint__tokenize(const char *s, size_t len, rl_token **out, size_t *n);
+/* True if code point cp is part of a word (letter, digit, combining mark). */
+bool replylint__is_word_cp(uint32_t cp);
+
+#endif /* REPLYLINT_INTERNAL_H */

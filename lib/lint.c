@@ -1,0 +1,670 @@
+/*
+ * lint.c: one lint call.  The reply is validated, folded and tokenized once; all phrase
+ * rules are answered by one scan of the phrase trie; then each rule of the reply's
+ * language turns the occurrences (or their absence) into findings.
+ */
+#include "fold.h"
+#include "report.h"
+#include "rules.h"
+#include "segment.h"
+#include "utf8.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <utf8proc.h>
+
+/* An occurrence of a matcher, in bytes of the original text. */
+typedef struct occ {
+    size_t start, end;
+    const rl_phrase_src *src; /* NULL for a regex match */
+} occ;
+
+typedef struct lint_ctx {
+    const replylint_ruleset *rs;
+    const replylint_options *opts;
+    const char *text;
+    size_t len;
+    rl_folded folded;
+    rl_token *toks;
+    size_t n_toks;
+    int lang;
+    rl_hit *hits; /* sorted by matcher, then start */
+    size_t n_hits, cap_hits;
+    size_t *hit_first; /* per matcher: first hit index; hit_count: how many */
+    size_t *hit_count;
+    rl_segments seg;
+    bool have_seg;
+    pcre2_match_data *md;
+    replylint_report *report;
+    occ *occ; /* scratch for one matcher */
+    size_t n_occ, cap_occ;
+} lint_ctx;
+
+static size_t orig_of(const lint_ctx *c, uint32_t folded_off)
+{
+    return c->folded.map[folded_off];
+}
+
+/* ---- language ------------------------------------------------------------------------- */
+
+static int detect_language(const lint_ctx *c)
+{
+    size_t cyr = 0, lat = 0;
+    for (size_t i = 0; i < c->n_toks; i++) {
+        if (c->toks[i].script & RL_SCRIPT_CYRILLIC)
+            cyr++;
+        else if (c->toks[i].script & RL_SCRIPT_LATIN)
+            lat++;
+    }
+    /* Russian replies carry Latin product names and links; English ones rarely carry
+     * Cyrillic.  So Cyrillic wins unless Latin words outnumber it two to one. */
+    return (cyr > 0 && cyr * 2 >= lat) ? REPLYLINT_LANG_RU : REPLYLINT_LANG_EN;
+}
+
+/* ---- occurrences ---------------------------------------------------------------------- */
+
+static int cmp_hit(const void *a, const void *b)
+{
+    const rl_hit *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end > y->end ? -1 : x->end < y->end; /* longer first */
+}
+
+/* Bucket the phrase hits by matcher (a counting sort) so each rule finds its own. */
+static int bucket_hits(lint_ctx *c)
+{
+    size_t nm = c->rs->n_matchers;
+    c->hit_first = calloc(nm + 1, sizeof(size_t));
+    c->hit_count = calloc(nm + 1, sizeof(size_t));
+    if (!c->hit_first || !c->hit_count)
+        return -1;
+    if (c->n_hits == 0)
+        return 0;
+    rl_hit *sorted = malloc(c->n_hits * sizeof(rl_hit));
+    if (!sorted)
+        return -1;
+    for (size_t i = 0; i < c->n_hits; i++)
+        c->hit_count[c->rs->phrases.phrases[c->hits[i].phrase].matcher]++;
+    size_t at = 0;
+    for (size_t m = 0; m < nm; m++) {
+        c->hit_first[m] = at;
+        at += c->hit_count[m];
+    }
+    size_t *fill = calloc(nm + 1, sizeof(size_t));
+    if (!fill) {
+        free(sorted);
+        return -1;
+    }
+    for (size_t i = 0; i < c->n_hits; i++) {
+        uint32_t m = c->rs->phrases.phrases[c->hits[i].phrase].matcher;
+        sorted[c->hit_first[m] + fill[m]++] = c->hits[i];
+    }
+    free(fill);
+    free(c->hits);
+    c->hits = sorted;
+    c->cap_hits = c->n_hits;
+    for (size_t m = 0; m < nm; m++)
+        qsort(c->hits + c->hit_first[m], c->hit_count[m], sizeof(rl_hit), cmp_hit);
+    return 0;
+}
+
+static int add_occ(lint_ctx *c, size_t start, size_t end, const rl_phrase_src *src)
+{
+    if (RL_GROW(c->occ, c->cap_occ, c->n_occ + 1) != 0)
+        return -1;
+    c->occ[c->n_occ++] = (occ){start, end, src};
+    return 0;
+}
+
+static int cmp_occ(const void *a, const void *b)
+{
+    const occ *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end > y->end ? -1 : x->end < y->end;
+}
+
+/* Every occurrence of matcher m within [from, to), overlaps resolved longest-first. */
+static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to)
+{
+    c->n_occ = 0;
+    if (m->n_phrases) {
+        const rl_hit *h = c->hits + c->hit_first[m->matcher];
+        for (size_t i = 0; i < c->hit_count[m->matcher]; i++) {
+            size_t s = orig_of(c, h[i].start), e = orig_of(c, h[i].end);
+            if (s >= from && s < to &&
+                add_occ(c, s, e, c->rs->phrases.phrases[h[i].phrase].src) != 0)
+                return -1;
+        }
+    }
+    if (m->re) {
+        const char *subj = m->raw ? c->text : c->folded.s;
+        size_t slen = m->raw ? c->len : c->folded.len;
+        size_t pos = 0;
+        while (pos <= slen) {
+            int r = pcre2_match(m->re, (PCRE2_SPTR)subj, slen, pos, PCRE2_NO_UTF_CHECK, c->md,
+                                c->rs->mctx);
+            /* No match ends the scan; so does a hit limit: a runaway team regex costs
+             * its own findings, never the whole call. */
+            if (r < 0)
+                break;
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+            size_t a = ov[0], b = ov[1];
+            if (b > a) {
+                size_t s = m->raw ? a : orig_of(c, (uint32_t)a);
+                size_t e = m->raw ? b : orig_of(c, (uint32_t)b);
+                if (s >= from && s < to && add_occ(c, s, e, NULL) != 0)
+                    return -1;
+                pos = b;
+            } else {
+                /* Empty match: step one whole code point. */
+                pos = a + 1;
+                while (pos < slen && ((unsigned char)subj[pos] & 0xC0) == 0x80)
+                    pos++;
+            }
+        }
+    }
+    qsort(c->occ, c->n_occ, sizeof(occ), cmp_occ);
+    size_t keep = 0, last_end = 0;
+    for (size_t i = 0; i < c->n_occ; i++) {
+        if (keep > 0 && c->occ[i].start < last_end)
+            continue;
+        c->occ[keep++] = c->occ[i];
+        last_end = c->occ[i].end;
+    }
+    c->n_occ = keep;
+    return 0;
+}
+
+/* ---- findings ------------------------------------------------------------------------- */
+
+/* Adapt a suggestion's case to the text it replaces: «Денежные средства» -> «Деньги»,
+ * "PLEASE BE ADVISED" -> upper case.  Returns a malloc'ed string. */
+static char *match_case(const char *matched, size_t mlen, const char *sugg)
+{
+    size_t upper = 0, lower = 0, i = 0;
+    bool first_upper = false, seen_letter = false;
+    while (i < mlen) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)matched + i,
+                                              (utf8proc_ssize_t)(mlen - i), &cp);
+        if (n <= 0)
+            break;
+        if (utf8proc_isupper(cp)) {
+            upper++;
+            if (!seen_letter)
+                first_upper = true;
+        } else if (utf8proc_islower(cp)) {
+            lower++;
+        }
+        if (utf8proc_isupper(cp) || utf8proc_islower(cp))
+            seen_letter = true;
+        i += (size_t)n;
+    }
+    bool all_upper = upper >= 2 && lower == 0;
+    size_t sl = strlen(sugg);
+    char *out = malloc(sl * 3 + 1); /* case mapping can grow a code point, never past 3x */
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    bool first = true;
+    i = 0;
+    while (i < sl) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)sugg + i, (utf8proc_ssize_t)(sl - i), &cp);
+        if (n <= 0)
+            break;
+        if (all_upper || (first_upper && first && (utf8proc_islower(cp) || utf8proc_isupper(cp))))
+            cp = utf8proc_toupper(cp);
+        if (utf8proc_islower(cp) || utf8proc_isupper(cp))
+            first = false;
+        o += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out + o);
+        i += (size_t)n;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* The rule's message with {match} replaced by the flagged text. */
+static char *format_message(const char *msg, const char *text, size_t len)
+{
+    const char *p = strstr(msg, "{match}");
+    if (!p)
+        return replylint__strdup(msg);
+    size_t ml = strlen(msg);
+    char *out = malloc(ml + len + 1);
+    if (!out)
+        return NULL;
+    size_t pre = (size_t)(p - msg);
+    memcpy(out, msg, pre);
+    memcpy(out + pre, text, len);
+    strcpy(out + pre + len, p + 7);
+    return out;
+}
+
+static int emit(lint_ctx *c, const replylint_rule *r, size_t start, size_t end,
+                const char *const *sugg, size_t n_sugg)
+{
+    char *msg = format_message(r->message, c->text + start, end - start);
+    if (!msg)
+        return -1;
+    char *adapted[16];
+    size_t n = n_sugg < 16 ? n_sugg : 16;
+    int rc = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(adapted[i] = match_case(c->text + start, end - start, sugg[i]))) {
+            n = i;
+            rc = -1;
+        }
+    if (rc == 0)
+        rc = replylint__report_add(c->report, r->id, r->category, r->severity, msg, c->text, start,
+                                   end, (const char *const *)adapted, n);
+    for (size_t i = 0; i < n; i++)
+        free(adapted[i]);
+    free(msg);
+    return rc;
+}
+
+static int need_segments(lint_ctx *c)
+{
+    if (c->have_seg)
+        return 0;
+    if (replylint__segment(&c->seg, c->text, c->len, c->rs->sentence_iter) != 0)
+        return -1;
+    c->have_seg = true;
+    return 0;
+}
+
+static rl_span region(lint_ctx *c, rl_where where)
+{
+    switch (where) {
+    case RL_WHERE_START:
+        return c->seg.start;
+    case RL_WHERE_END:
+        return c->seg.end;
+    default:
+        return (rl_span){0, c->len};
+    }
+}
+
+/* A finding about something missing points at the part of the reply it belongs in. */
+static rl_span missing_span(lint_ctx *c, rl_where where)
+{
+    if (where == RL_WHERE_END && c->seg.last.end > c->seg.last.start)
+        return c->seg.last;
+    return c->seg.start;
+}
+
+static int rule_matches(lint_ctx *c, const replylint_rule *r)
+{
+    rl_span reg = region(c, r->where);
+    if (occurrences(c, &r->m, reg.start, reg.end) != 0)
+        return -1;
+    for (size_t i = 0; i < c->n_occ; i++) {
+        const occ *o = &c->occ[i];
+        const char *const *sugg =
+            o->src ? (const char *const *)o->src->suggest : (const char *const *)r->suggest;
+        size_t ns = o->src ? o->src->n_suggest : r->n_suggest;
+        if (emit(c, r, o->start, o->end, sugg, ns) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int rule_require(lint_ctx *c, const replylint_rule *r)
+{
+    rl_span reg = region(c, r->where);
+    if (occurrences(c, &r->m, reg.start, reg.end) != 0)
+        return -1;
+    if (c->n_occ > 0)
+        return 0;
+    rl_span s = missing_span(c, r->where);
+    return emit(c, r, s.start, s.end, NULL, 0);
+}
+
+/* Does text token `t` name the person whose folded name part is `np`?  Exact, or for a
+ * Cyrillic name the same stem with a short case ending («Ивану», «Ирине», «Игоря»): the
+ * name is an input of each call, so it cannot go through the build-time dictionary. */
+static bool name_token_matches(const char *tok, size_t tl, const char *np, size_t nl)
+{
+    if (tl == nl && memcmp(tok, np, nl) == 0)
+        return true;
+    if (tl > 2 && tok[tl - 2] == '\'' && tok[tl - 1] == 's')
+        return tl - 2 == nl && memcmp(tok, np, nl) == 0;
+    if (nl < 4 || ((unsigned char)np[0] != 0xD0 && (unsigned char)np[0] != 0xD1))
+        return false;
+    /* Drop a final vowel, ь or й of the name (2 bytes in Cyrillic) to get its stem. */
+    size_t stem = nl;
+    static const char *const endings[] = {"а", "я", "ь", "й", "о", "е", "и", "ы"};
+    for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++)
+        if (memcmp(np + nl - 2, endings[i], 2) == 0) {
+            stem = nl - 2;
+            break;
+        }
+    if (tl < stem || memcmp(tok, np, stem) != 0)
+        return false;
+    size_t rest = tl - stem;
+    if (rest > 6) /* at most three Cyrillic letters: «-ами» is the longest case ending */
+        return false;
+    for (size_t i = stem; i < tl; i += 2)
+        if ((unsigned char)tok[i] != 0xD0 && (unsigned char)tok[i] != 0xD1)
+            return false;
+    return true;
+}
+
+/* Is any part of `name` used in [from, to) of the reply? */
+static int name_used(lint_ctx *c, const char *name, size_t from, size_t to, bool *used)
+{
+    *used = false;
+    size_t fl = 0;
+    char *fname = replylint__fold_str(name, strlen(name), &fl);
+    if (!fname)
+        return -1;
+    rl_token *nt = NULL;
+    size_t nn = 0;
+    if (replylint__tokenize(fname, fl, &nt, &nn) != 0) {
+        free(fname);
+        return -1;
+    }
+    for (size_t i = 0; i < c->n_toks && !*used; i++) {
+        size_t s = orig_of(c, c->toks[i].start);
+        if (s < from || s >= to)
+            continue;
+        const char *tok = c->folded.s + c->toks[i].start;
+        size_t tl = c->toks[i].end - c->toks[i].start;
+        for (size_t k = 0; k < nn && !*used; k++)
+            *used = name_token_matches(tok, tl, fname + nt[k].start, nt[k].end - nt[k].start);
+    }
+    free(nt);
+    free(fname);
+    return 0;
+}
+
+static int rule_name(lint_ctx *c, const replylint_rule *r)
+{
+    const char *name = c->opts->customer_name;
+    if (!name || !*name)
+        return 0;
+    rl_span reg = region(c, r->where);
+    bool used;
+    if (name_used(c, name, reg.start, reg.end, &used) != 0)
+        return -1;
+    if (used)
+        return 0;
+    rl_span s = c->seg.start;
+    return emit(c, r, s.start, s.end, NULL, 0);
+}
+
+static int rule_signature(lint_ctx *c, const replylint_rule *r)
+{
+    rl_span sig = c->seg.signature;
+    if (sig.start >= sig.end)
+        return 0; /* no signature block: chat replies rarely have one */
+    const char *agent = c->opts->agent_name;
+    if (agent && *agent) {
+        bool used;
+        if (name_used(c, agent, sig.start, sig.end, &used) != 0)
+            return -1;
+        return used ? 0 : emit(c, r, sig.start, sig.end, NULL, 0);
+    }
+    /* Without the agent's name: flag a block that holds nothing but department and
+     * sign-off words, i.e. no person signed it. */
+    if (occurrences(c, &r->m, sig.start, sig.end) != 0)
+        return -1;
+    if (c->n_occ == 0)
+        return 0;
+    rl_span covered[32];
+    size_t nc = 0;
+    for (size_t i = 0; i < c->n_occ && nc < 32; i++)
+        covered[nc++] = (rl_span){c->occ[i].start, c->occ[i].end};
+    if (r->then.n_phrases) {
+        if (occurrences(c, &r->then, sig.start, sig.end) != 0)
+            return -1;
+        for (size_t i = 0; i < c->n_occ && nc < 32; i++)
+            covered[nc++] = (rl_span){c->occ[i].start, c->occ[i].end};
+    }
+    for (size_t i = 0; i < c->n_toks; i++) {
+        size_t s = orig_of(c, c->toks[i].start);
+        if (s < sig.start || s >= sig.end)
+            continue;
+        bool in = false;
+        for (size_t k = 0; k < nc && !in; k++)
+            in = s >= covered[k].start && s < covered[k].end;
+        if (!in)
+            return 0; /* a word that is not a department's: presumably a person */
+    }
+    return emit(c, r, sig.start, sig.end, NULL, 0);
+}
+
+/* Words in [a, b) of the original text. */
+static size_t words_in(const lint_ctx *c, size_t a, size_t b, size_t *first_tok)
+{
+    size_t n = 0;
+    for (size_t i = *first_tok; i < c->n_toks; i++) {
+        size_t s = orig_of(c, c->toks[i].start);
+        if (s < a) {
+            *first_tok = i + 1;
+            continue;
+        }
+        if (s >= b)
+            break;
+        n++;
+    }
+    return n;
+}
+
+static int rule_length(lint_ctx *c, const replylint_rule *r)
+{
+    unsigned max = c->opts->channel == REPLYLINT_CHANNEL_CHAT ? r->max_chat : r->max_email;
+    if (r->scope == RL_SCOPE_REPLY) {
+        if (c->n_toks <= max)
+            return 0;
+        /* Point from the first word past the limit to the end of the reply. */
+        size_t s = orig_of(c, c->toks[max].start);
+        size_t e = orig_of(c, c->toks[c->n_toks - 1].end);
+        return emit(c, r, s, e, NULL, 0);
+    }
+    const rl_span *v = r->scope == RL_SCOPE_SENTENCE ? c->seg.sentences : c->seg.paragraphs;
+    size_t n = r->scope == RL_SCOPE_SENTENCE ? c->seg.n_sentences : c->seg.n_paragraphs;
+    size_t tok = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t w = words_in(c, v[i].start, v[i].end, &tok);
+        if (w > max && emit(c, r, v[i].start, v[i].end, NULL, 0) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static bool allowed(const replylint_rule *r, const char *tok, size_t tl)
+{
+    for (size_t i = 0; i < r->n_allow; i++)
+        if (strlen(r->allow[i]) == tl && memcmp(r->allow[i], tok, tl) == 0)
+            return true;
+    return false;
+}
+
+static int rule_shouting(lint_ctx *c, const replylint_rule *r)
+{
+    uint8_t script = c->lang == REPLYLINT_LANG_RU ? RL_SCRIPT_CYRILLIC : RL_SCRIPT_LATIN;
+    for (size_t i = 0; i < c->n_toks; i++) {
+        const rl_token *t = &c->toks[i];
+        /* Digits make a model name (IE9); a word in the other script is most often a
+         * brand or acronym quoted in capitals (RUTUBE in a Russian reply). */
+        if (t->has_digit || t->script != script)
+            continue;
+        size_t s = orig_of(c, t->start), e = orig_of(c, t->end);
+        size_t letters = 0, i2 = s;
+        bool lower = false;
+        while (i2 < e) {
+            size_t w;
+            uint32_t cp = replylint__utf8_decode(c->text, c->len, i2, &w);
+            if (u_islower((UChar32)cp))
+                lower = true;
+            else if (u_isupper((UChar32)cp))
+                letters++;
+            i2 += w;
+        }
+        if (lower || letters < r->min_letters)
+            continue;
+        if (allowed(r, c->folded.s + t->start, t->end - t->start))
+            continue;
+        char *low = replylint__strndup(c->folded.s + t->start, t->end - t->start);
+        if (!low)
+            return -1;
+        const char *sugg[1] = {low};
+        /* The lower-case word, not re-capitalised: emit() would copy the capitals back. */
+        int rc = replylint__report_add(c->report, r->id, r->category, r->severity, r->message,
+                                       c->text, s, e, sugg, 1);
+        free(low);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+static int rule_conditional(lint_ctx *c, const replylint_rule *r)
+{
+    if (occurrences(c, &r->then, 0, c->len) != 0)
+        return -1;
+    if (c->n_occ > 0)
+        return 0;
+    if (occurrences(c, &r->m, 0, c->len) != 0)
+        return -1;
+    if (c->n_occ == 0)
+        return 0;
+    return emit(c, r, c->occ[0].start, c->occ[0].end, NULL, 0);
+}
+
+static int run_rule(lint_ctx *c, const replylint_rule *r)
+{
+    switch (r->kind) {
+    case RL_KIND_PHRASE:
+    case RL_KIND_REGEX:
+        return rule_matches(c, r);
+    case RL_KIND_REQUIRE:
+        return rule_require(c, r);
+    case RL_KIND_NAME:
+        return rule_name(c, r);
+    case RL_KIND_SIGNATURE:
+        return rule_signature(c, r);
+    case RL_KIND_LENGTH:
+        return rule_length(c, r);
+    case RL_KIND_SHOUTING:
+        return rule_shouting(c, r);
+    case RL_KIND_CONDITIONAL:
+        return rule_conditional(c, r);
+    default:
+        return 0;
+    }
+}
+
+static void ctx_free(lint_ctx *c)
+{
+    replylint__folded_free(&c->folded);
+    free(c->toks);
+    free(c->hits);
+    free(c->hit_first);
+    free(c->hit_count);
+    free(c->occ);
+    if (c->have_seg)
+        replylint__segments_free(&c->seg);
+    pcre2_match_data_free(c->md);
+}
+
+int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs, const char *text,
+                       size_t len, const replylint_options *opts, size_t only, replylint_error *err)
+{
+    if (!out)
+        return replylint__error(err, REPLYLINT_EINVAL, "replylint_lint: out is NULL");
+    *out = NULL;
+    if (!rs)
+        return replylint__error(err, REPLYLINT_EINVAL, "replylint_lint: rule set is NULL");
+    if (!text && len)
+        return replylint__error(err, REPLYLINT_EINVAL, "replylint_lint: text is NULL");
+    replylint_options defaults = REPLYLINT_OPTIONS_INIT;
+    if (!opts)
+        opts = &defaults;
+    if (opts->version != REPLYLINT_OPTIONS_VERSION)
+        return replylint__error(err, REPLYLINT_EINVAL,
+                                "replylint_lint: options version %u is not %u (initialise them "
+                                "with replylint_options_init)",
+                                opts->version, REPLYLINT_OPTIONS_VERSION);
+    if ((unsigned)opts->channel > REPLYLINT_CHANNEL_CHAT || (unsigned)opts->lang > 2 ||
+        (int)opts->min_severity < 0 || (int)opts->min_severity > REPLYLINT_SEV_ERROR)
+        return replylint__error(err, REPLYLINT_EINVAL,
+                                "replylint_lint: channel, lang or min_severity out of range");
+    size_t max = opts->max_bytes ? opts->max_bytes : REPLYLINT_DEFAULT_MAX_BYTES;
+    if (max > ((size_t)1 << 31) - 1)
+        max = ((size_t)1 << 31) - 1; /* offsets in the folded map are 32-bit */
+    if (len > max)
+        return replylint__error(err, REPLYLINT_ETOOBIG,
+                                "the reply is %zu bytes; the limit is %zu (options.max_bytes)", len,
+                                max);
+    if (!text)
+        text = "";
+    size_t bad = replylint__utf8_check(text, len);
+    if (bad < len) {
+        replylint__error(err, REPLYLINT_EUTF8, "invalid UTF-8 at byte %zu", bad);
+        if (err) {
+            err->offset = bad;
+            snprintf(err->source, sizeof(err->source), "<input>");
+        }
+        return REPLYLINT_EUTF8;
+    }
+
+    lint_ctx c;
+    memset(&c, 0, sizeof(c));
+    c.rs = rs;
+    c.opts = opts;
+    c.text = text;
+    c.len = len;
+    int rc = REPLYLINT_ENOMEM;
+    c.report = calloc(1, sizeof(*c.report));
+    if (!c.report)
+        goto done;
+    if (replylint__fold(&c.folded, text, len) != 0)
+        goto done;
+    if (replylint__tokenize(c.folded.s, c.folded.len, &c.toks, &c.n_toks) != 0)
+        goto done;
+    c.lang = opts->lang ? (int)opts->lang : detect_language(&c);
+    c.report->language = c.lang == REPLYLINT_LANG_RU ? "ru" : "en";
+    if (replylint__phrase_scan(&rs->phrases, c.folded.s, c.toks, c.n_toks, &c.hits, &c.n_hits,
+                               &c.cap_hits) != 0)
+        goto done;
+    if (bucket_hits(&c) != 0)
+        goto done;
+    if (rs->has_regex && !(c.md = pcre2_match_data_create(1, NULL)))
+        goto done;
+    if (need_segments(&c) != 0)
+        goto done;
+    for (size_t i = 0; i < rs->n_rules; i++) {
+        const replylint_rule *r = &rs->rules[i];
+        if (only != SIZE_MAX && i != only)
+            continue;
+        if (!r->enabled || (r->lang != RL_LANG_ANY && r->lang != c.lang))
+            continue;
+        if (run_rule(&c, r) != 0)
+            goto done;
+    }
+    if (replylint__report_finish(c.report, text, len, opts->min_severity, c.n_toks) != 0)
+        goto done;
+    rc = REPLYLINT_OK;
+done:
+    ctx_free(&c);
+    if (rc != REPLYLINT_OK) {
+        replylint_report_free(c.report);
+        return replylint__error(err, rc, "out of memory");
+    }
+    *out = c.report;
+    return REPLYLINT_OK;
+}
+
+int replylint_lint(replylint_report **out, const replylint_ruleset *rs, const char *text,
+                   size_t len, const replylint_options *opts, replylint_error *err)
+{
+    return replylint__lint_ex(out, rs, text, len, opts, SIZE_MAX, err);
+}

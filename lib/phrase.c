@@ -1,0 +1,454 @@
+/*
+ * phrase.c: every phrase of every rule, compiled into one word-level trie.
+ *
+ * Why a word trie and not one regex per rule: a phrase is a sequence of word *slots*,
+ * each slot the set of inflected forms of the word its author wrote.  Russian nouns have
+ * a dozen forms and verbs many more, so spelling every combination out as text would
+ * multiply (12 x 12 forms for a two-word phrase).  Instead each distinct folded form maps
+ * to the slots it can fill, and the trie is keyed by slot: a reply is scanned with one
+ * hash lookup per word, however many rules and forms there are.
+ */
+#include "rules.h"
+#include "fold.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* During building, each form's slot list grows; phrase_finish() flattens them. */
+typedef struct form_list {
+    uint32_t *slots;
+    size_t n, cap;
+} form_list;
+
+typedef struct build_state {
+    form_list *lists;
+    size_t n_lists, cap_lists;
+    rl_strmap slot_keys; /* canonical slot key -> slot id */
+    uint64_t *terms;     /* (node << 32 | phrase) pairs, sorted in finish */
+    size_t n_terms, cap_terms;
+} build_state;
+
+typedef struct strvec {
+    char **v;
+    size_t n, cap;
+} strvec;
+
+static void strvec_free(strvec *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+    memset(s, 0, sizeof(*s));
+}
+
+static int strvec_add(strvec *s, const char *str, size_t len)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strlen(s->v[i]) == len && memcmp(s->v[i], str, len) == 0)
+            return 0;
+    if (RL_GROW(s->v, s->cap, s->n + 1) != 0)
+        return -1;
+    if (!(s->v[s->n] = replylint__strndup(str, len)))
+        return -1;
+    s->n++;
+    return 0;
+}
+
+static int emit_form(void *ud, const char *form, size_t len)
+{
+    return strvec_add(ud, form, len) == 0 ? 0 : -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One item of a phrase: a slot (set of forms), possibly optional. */
+typedef struct item {
+    uint32_t slot;
+    bool optional;
+} item;
+
+static int intern_slot(rl_phrase_index *ix, build_state *st, strvec *forms, uint32_t *slot)
+{
+    qsort(forms->v, forms->n, sizeof(char *), cmp_str);
+    size_t keylen = 0;
+    for (size_t i = 0; i < forms->n; i++)
+        keylen += strlen(forms->v[i]) + 1;
+    char *key = malloc(keylen + 1);
+    if (!key)
+        return -1;
+    char *p = key;
+    for (size_t i = 0; i < forms->n; i++) {
+        size_t l = strlen(forms->v[i]);
+        memcpy(p, forms->v[i], l);
+        p[l] = '\x01';
+        p += l + 1;
+    }
+    uint32_t id;
+    if (replylint__strmap_get(&st->slot_keys, key, keylen, &id)) {
+        free(key);
+        *slot = id;
+        return 0;
+    }
+    id = ix->n_slots++;
+    int rc = replylint__strmap_put(&st->slot_keys, key, keylen, id);
+    free(key);
+    if (rc)
+        return -1;
+    for (size_t i = 0; i < forms->n; i++) {
+        const char *f = forms->v[i];
+        size_t fl = strlen(f);
+        uint32_t fi;
+        if (!replylint__strmap_get(&ix->forms, f, fl, &fi)) {
+            fi = (uint32_t)st->n_lists;
+            if (RL_GROW(st->lists, st->cap_lists, st->n_lists + 1) != 0)
+                return -1;
+            memset(&st->lists[fi], 0, sizeof(form_list));
+            st->n_lists++;
+            if (replylint__strmap_put(&ix->forms, f, fl, fi) != 0)
+                return -1;
+        }
+        form_list *fl_ = &st->lists[fi];
+        if (RL_GROW(fl_->slots, fl_->cap, fl_->n + 1) != 0)
+            return -1;
+        fl_->slots[fl_->n++] = id;
+    }
+    *slot = id;
+    return 0;
+}
+
+/* A folded word must be exactly one token, or it could never match a reply's token. */
+static bool single_token(const char *w, size_t len)
+{
+    rl_token *t = NULL;
+    size_t n = 0;
+    if (replylint__tokenize(w, len, &t, &n) != 0)
+        return false;
+    bool ok = n == 1 && t[0].start == 0 && t[0].end == len;
+    free(t);
+    return ok;
+}
+
+static int phrase_error(replylint_error *err, const replylint_rule *r, const rl_phrase_src *p,
+                        const char *what, const char *word)
+{
+    return replylint__error_at(err, REPLYLINT_ERULE, r->source, p->line, p->column,
+                               "rule '%s': phrase '%s': %s '%s'", r->id, p->text, what, word);
+}
+
+/* Parse one item ("word", "=word", "(a|b)", "(a|=b)?", "word?", "*") into a slot. */
+static int parse_item(rl_phrase_index *ix, build_state *st, rl_forms *forms,
+                      const replylint_rule *r, const rl_phrase_src *p, const char *s, size_t len,
+                      item *out, replylint_error *err)
+{
+    out->optional = false;
+    if (len > 1 && s[len - 1] == '?') {
+        out->optional = true;
+        len--;
+    }
+    if (len == 1 && s[0] == '*') {
+        out->slot = RL_SLOT_ANY;
+        return 0;
+    }
+    if (s[0] == '(') {
+        if (len < 3 || s[len - 1] != ')')
+            return phrase_error(err, r, p, "unbalanced parentheses in", s);
+        s++;
+        len -= 2;
+    }
+    strvec formsv = {0};
+    int rc = 0;
+    size_t i = 0;
+    while (i <= len && rc == 0) {
+        size_t j = i;
+        while (j < len && s[j] != '|')
+            j++;
+        const char *w = s + i;
+        size_t wl = j - i;
+        bool literal = !r->inflect;
+        if (wl && w[0] == '=') {
+            literal = true;
+            w++;
+            wl--;
+        }
+        size_t fl = 0;
+        char *folded = wl ? replylint__fold_str(w, wl, &fl) : NULL;
+        if (!wl || (folded && fl == 0)) {
+            free(folded);
+            char tmp[128];
+            size_t n = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
+            memcpy(tmp, s, n);
+            tmp[n] = '\0';
+            rc = phrase_error(err, r, p, "empty alternative in", tmp);
+            break;
+        }
+        if (!folded) {
+            rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+            break;
+        }
+        if (!single_token(folded, fl)) {
+            rc = phrase_error(err, r, p, "not a single word:", folded);
+            free(folded);
+            break;
+        }
+        if (literal) {
+            if (strvec_add(&formsv, folded, fl) != 0)
+                rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+        } else if (replylint__forms_each(forms, r->lang, folded, fl, emit_form, &formsv) < 0) {
+            rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+        }
+        free(folded);
+        i = j + 1;
+    }
+    if (rc == 0 && intern_slot(ix, st, &formsv, &out->slot) != 0)
+        rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+    strvec_free(&formsv);
+    return rc;
+}
+
+static int add_path(rl_phrase_index *ix, build_state *st, const item *items, size_t n,
+                    unsigned mask, uint32_t phrase)
+{
+    uint32_t nodei = 0, words = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].optional && !(mask & (1u << i)))
+            continue;
+        uint64_t key = ((uint64_t)nodei << 32) | items[i].slot;
+        uint32_t child;
+        if (!replylint__u64map_get(&ix->edges, key, &child)) {
+            child = ix->n_nodes++;
+            if (replylint__u64map_put(&ix->edges, key, child) != 0)
+                return -1;
+        }
+        nodei = child;
+        words++;
+    }
+    if (words == 0)
+        return 1; /* every item optional and none chosen: not a phrase */
+    if (words > ix->max_words)
+        ix->max_words = words;
+    if (RL_GROW(st->terms, st->cap_terms, st->n_terms + 1) != 0)
+        return -1;
+    st->terms[st->n_terms++] = ((uint64_t)nodei << 32) | phrase;
+    return 0;
+}
+
+#define MAX_ITEMS    16
+#define MAX_OPTIONAL 4
+
+int replylint__phrase_add(rl_phrase_index *ix, rl_forms *forms, const replylint_rule *r,
+                          uint32_t rule_index, const rl_matcher *mt, replylint_error *err)
+{
+    if (!ix->build) {
+        /* First add: create the root node and the build state. */
+        if (!(ix->build = calloc(1, sizeof(build_state))))
+            return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+        ix->n_nodes = 1;
+    }
+    build_state *st = ix->build;
+    for (size_t pi = 0; pi < mt->n_phrases; pi++) {
+        const rl_phrase_src *p = &mt->phrases[pi];
+        item items[MAX_ITEMS];
+        size_t n = 0, n_opt = 0;
+        const char *s = p->text;
+        int rc = 0;
+        while (*s && rc == 0) {
+            while (*s == ' ' || *s == '\t' || *s == '\n')
+                s++;
+            if (!*s)
+                break;
+            const char *e = s;
+            int depth = 0;
+            while (*e && (depth > 0 || !(*e == ' ' || *e == '\t' || *e == '\n'))) {
+                depth += *e == '(' ? 1 : *e == ')' ? -1 : 0;
+                e++;
+            }
+            if (n == MAX_ITEMS)
+                return phrase_error(err, r, p, "too many words (16 at most) in", p->text);
+            rc = parse_item(ix, st, forms, r, p, s, (size_t)(e - s), &items[n], err);
+            n_opt += items[n].optional;
+            n++;
+            s = e;
+        }
+        if (rc)
+            return rc;
+        if (n_opt > MAX_OPTIONAL)
+            return phrase_error(err, r, p, "too many optional words (4 at most) in", p->text);
+        if (n == 0 || (n == 1 && items[0].slot == RL_SLOT_ANY))
+            return phrase_error(err, r, p, "nothing to match in", p->text);
+
+        if (RL_GROW(ix->phrases, ix->cap_phrases, ix->n_phrases + 1) != 0)
+            return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+        uint32_t pid = (uint32_t)ix->n_phrases;
+        ix->phrases[pid].rule = rule_index;
+        ix->phrases[pid].matcher = mt->matcher;
+        ix->phrases[pid].src = p;
+
+        /* Each subset of the optional items is its own path through the trie. */
+        for (unsigned mask = 0; mask < (1u << MAX_ITEMS) && mask < (1u << n); mask++) {
+            bool canonical = true;
+            for (size_t i = 0; i < n; i++)
+                if (!items[i].optional && (mask & (1u << i)))
+                    canonical = false;
+            if (!canonical)
+                continue;
+            int ar = add_path(ix, st, items, n, mask, pid);
+            if (ar < 0)
+                return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+        }
+        ix->n_phrases++;
+    }
+    return 0;
+}
+
+static void build_state_free(build_state *st)
+{
+    if (!st)
+        return;
+    for (size_t i = 0; i < st->n_lists; i++)
+        free(st->lists[i].slots);
+    free(st->lists);
+    replylint__strmap_free(&st->slot_keys);
+    free(st->terms);
+    free(st);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int replylint__phrase_finish(rl_phrase_index *ix)
+{
+    build_state *st = ix->build;
+    ix->build = NULL;
+    if (ix->n_nodes == 0)
+        ix->n_nodes = 1;
+    int rc = -1;
+    ix->term_first = calloc(ix->n_nodes, sizeof(uint32_t));
+    ix->term_count = calloc(ix->n_nodes, sizeof(uint32_t));
+    if (!ix->term_first || !ix->term_count)
+        goto out;
+    if (!st) {
+        rc = 0;
+        goto out;
+    }
+    qsort(st->terms, st->n_terms, sizeof(uint64_t), cmp_u64);
+    ix->terms = malloc((st->n_terms ? st->n_terms : 1) * sizeof(uint32_t));
+    if (!ix->terms)
+        goto out;
+    for (size_t i = 0; i < st->n_terms; i++) {
+        uint32_t nodei = (uint32_t)(st->terms[i] >> 32);
+        if (ix->term_count[nodei] == 0)
+            ix->term_first[nodei] = (uint32_t)i;
+        ix->term_count[nodei]++;
+        ix->terms[i] = (uint32_t)st->terms[i];
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < st->n_lists; i++)
+        total += 1 + st->lists[i].n;
+    ix->form_slots = malloc((total ? total : 1) * sizeof(uint32_t));
+    if (!ix->form_slots)
+        goto out;
+    /* Re-point every form at its flattened list: count, then slot ids. */
+    size_t at = 0;
+    uint32_t *offset = malloc((st->n_lists ? st->n_lists : 1) * sizeof(uint32_t));
+    if (!offset)
+        goto out;
+    for (size_t i = 0; i < st->n_lists; i++) {
+        offset[i] = (uint32_t)at;
+        ix->form_slots[at++] = (uint32_t)st->lists[i].n;
+        memcpy(&ix->form_slots[at], st->lists[i].slots, st->lists[i].n * sizeof(uint32_t));
+        at += st->lists[i].n;
+    }
+    for (size_t i = 0; i < ix->forms.cap; i++)
+        if (ix->forms.keys[i])
+            ix->forms.vals[i] = offset[ix->forms.vals[i]];
+    free(offset);
+    ix->n_form_slots = at;
+    rc = 0;
+out:
+    build_state_free(st);
+    return rc;
+}
+
+void replylint__phrase_index_free(rl_phrase_index *ix)
+{
+    build_state_free(ix->build);
+    replylint__strmap_free(&ix->forms);
+    free(ix->form_slots);
+    replylint__u64map_free(&ix->edges);
+    free(ix->term_first);
+    free(ix->term_count);
+    free(ix->terms);
+    free(ix->phrases);
+    memset(ix, 0, sizeof(*ix));
+}
+
+/* ---- scanning ------------------------------------------------------------------------- */
+
+static const uint32_t no_slots[1] = {0};
+
+int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const rl_token *toks,
+                           size_t n_toks, rl_hit **hits, size_t *n_hits, size_t *cap_hits)
+{
+    if (ix->n_phrases == 0 || n_toks == 0)
+        return 0;
+    /* Look every token up once; the walk below revisits tokens up to max_words times. */
+    const uint32_t **slots = malloc(n_toks * sizeof(*slots));
+    if (!slots)
+        return -1;
+    bool any_wild = false;
+    uint32_t dummy;
+    any_wild = replylint__u64map_get(&ix->edges, RL_SLOT_ANY, &dummy);
+    for (size_t i = 0; i < n_toks; i++) {
+        uint32_t at;
+        if (replylint__strmap_get(&ix->forms, folded + toks[i].start, toks[i].end - toks[i].start,
+                                  &at))
+            slots[i] = &ix->form_slots[at];
+        else
+            slots[i] = no_slots;
+    }
+
+    struct frame {
+        uint32_t node, next;
+    } stack[64];
+    int rc = 0;
+    for (size_t i = 0; i < n_toks && rc == 0; i++) {
+        if (slots[i][0] == 0 && !any_wild)
+            continue;
+        size_t sp = 0;
+        stack[sp++] = (struct frame){0, (uint32_t)i};
+        while (sp > 0) {
+            struct frame f = stack[--sp];
+            if (f.next > i) {
+                for (uint32_t t = 0; t < ix->term_count[f.node]; t++) {
+                    if (RL_GROW(*hits, *cap_hits, *n_hits + 1) != 0) {
+                        rc = -1;
+                        break;
+                    }
+                    (*hits)[(*n_hits)++] = (rl_hit){ix->terms[ix->term_first[f.node] + t],
+                                                    toks[i].start, toks[f.next - 1].end};
+                }
+            }
+            size_t j = f.next;
+            if (j >= n_toks || f.next - i >= ix->max_words)
+                continue;
+            /* Words of a phrase are separated by white space only. */
+            if (j > i && !(toks[j].start == toks[j - 1].end + 1 && folded[toks[j - 1].end] == ' '))
+                continue;
+            const uint32_t *sl = slots[j];
+            uint32_t child;
+            for (uint32_t k = 0; k <= sl[0] && sp < 63; k++) {
+                uint32_t slot = k < sl[0] ? sl[1 + k] : RL_SLOT_ANY;
+                if (replylint__u64map_get(&ix->edges, ((uint64_t)f.node << 32) | slot, &child))
+                    stack[sp++] = (struct frame){child, (uint32_t)(j + 1)};
+            }
+        }
+    }
+    free(slots);
+    return rc;
+}

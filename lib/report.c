@@ -1,0 +1,222 @@
+/*
+ * report.c: the report object: diagnostics, their offsets in every unit, and the score.
+ */
+#include "report.h"
+#include "utf8.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int replylint__report_add(replylint_report *r, const char *rule, const char *category,
+                          replylint_severity sev, const char *message, const char *text,
+                          size_t start, size_t end, const char *const *suggest, size_t n_suggest)
+{
+    if (RL_GROW(r->diags, r->cap, r->n + 1) != 0)
+        return -1;
+    replylint_diag *d = &r->diags[r->n];
+    memset(d, 0, sizeof(*d));
+    d->severity = sev;
+    d->byte_start = start;
+    d->byte_end = end;
+    d->rule = replylint__arena_strndup(&r->arena, rule, strlen(rule));
+    d->category = replylint__arena_strndup(&r->arena, category, strlen(category));
+    d->message = replylint__arena_strndup(&r->arena, message, strlen(message));
+    d->text = replylint__arena_strndup(&r->arena, text + start, end - start);
+    if (!d->rule || !d->category || !d->message || !d->text)
+        return -1;
+    if (n_suggest) {
+        d->suggest = replylint__arena_alloc(&r->arena, n_suggest * sizeof(char *));
+        if (!d->suggest)
+            return -1;
+        for (size_t i = 0; i < n_suggest; i++)
+            if (!(d->suggest[i] =
+                      replylint__arena_strndup(&r->arena, suggest[i], strlen(suggest[i]))))
+                return -1;
+        d->n_suggest = n_suggest;
+    }
+    r->n++;
+    return 0;
+}
+
+static int cmp_diag(const void *a, const void *b)
+{
+    const replylint_diag *x = a, *y = b;
+    if (x->byte_start != y->byte_start)
+        return x->byte_start < y->byte_start ? -1 : 1;
+    if (x->byte_end != y->byte_end)
+        return x->byte_end < y->byte_end ? -1 : 1;
+    return strcmp(x->rule, y->rule);
+}
+
+/* The documented score (replylint.h): every finding lowers it, severities weigh
+ * differently, and a long reply tolerates a little more before it falls. */
+static double score_of(const replylint_report *r, size_t words)
+{
+    double p = 0;
+    for (size_t i = 0; i < r->n; i++)
+        p += r->diags[i].severity == REPLYLINT_SEV_ERROR     ? 4.0
+             : r->diags[i].severity == REPLYLINT_SEV_WARNING ? 1.5
+                                                             : 0.5;
+    double scale = 6.0 * sqrt(words > 150 ? (double)words / 150.0 : 1.0);
+    double s = 10.0 * exp(-p / scale);
+    return floor(s * 10.0 + 0.5) / 10.0;
+}
+
+int replylint__report_finish(replylint_report *r, const char *text, size_t len,
+                             replylint_severity min_severity, size_t words)
+{
+    size_t keep = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if ((int)r->diags[i].severity >= (int)min_severity)
+            r->diags[keep++] = r->diags[i];
+    r->n = keep;
+    qsort(r->diags, r->n, sizeof(*r->diags), cmp_diag);
+    r->words = words;
+    r->score = score_of(r, words);
+    if (r->n == 0)
+        return 0;
+
+    size_t n = 2 * r->n;
+    size_t *bytes = malloc(n * sizeof(size_t));
+    size_t *cps = malloc(n * sizeof(size_t));
+    size_t *u16 = malloc(n * sizeof(size_t));
+    uint32_t *line = malloc(n * sizeof(uint32_t));
+    uint32_t *col = malloc(n * sizeof(uint32_t));
+    int rc = -1;
+    if (!bytes || !cps || !u16 || !line || !col)
+        goto out;
+    for (size_t i = 0; i < r->n; i++) {
+        bytes[2 * i] = r->diags[i].byte_start;
+        bytes[2 * i + 1] = r->diags[i].byte_end;
+    }
+    if (replylint__utf8_positions(text, len, bytes, n, cps, u16, line, col) != 0)
+        goto out;
+    for (size_t i = 0; i < r->n; i++) {
+        replylint_diag *d = &r->diags[i];
+        d->cp_start = cps[2 * i];
+        d->cp_end = cps[2 * i + 1];
+        d->u16_start = u16[2 * i];
+        d->u16_end = u16[2 * i + 1];
+        d->line = line[2 * i];
+        d->column = col[2 * i];
+    }
+    rc = 0;
+out:
+    free(bytes);
+    free(cps);
+    free(u16);
+    free(line);
+    free(col);
+    return rc;
+}
+
+/* ---- public accessors ----------------------------------------------------------------- */
+
+void replylint_report_free(replylint_report *r)
+{
+    if (!r)
+        return;
+    replylint__arena_free(&r->arena);
+    free(r->diags);
+    free(r);
+}
+
+size_t replylint_report_count(const replylint_report *r)
+{
+    return r ? r->n : 0;
+}
+
+const replylint_diag *replylint_report_get(const replylint_report *r, size_t i)
+{
+    return r && i < r->n ? &r->diags[i] : NULL;
+}
+
+const char *replylint_report_language(const replylint_report *r)
+{
+    return r ? r->language : "";
+}
+
+double replylint_report_score(const replylint_report *r)
+{
+    return r ? r->score : 0.0;
+}
+
+size_t replylint_report_words(const replylint_report *r)
+{
+    return r ? r->words : 0;
+}
+
+static const char empty[] = "";
+
+const char *replylint_diag_rule(const replylint_diag *d)
+{
+    return d ? d->rule : empty;
+}
+
+const char *replylint_diag_category(const replylint_diag *d)
+{
+    return d ? d->category : empty;
+}
+
+replylint_severity replylint_diag_severity(const replylint_diag *d)
+{
+    return d ? d->severity : (replylint_severity)0;
+}
+
+const char *replylint_diag_message(const replylint_diag *d)
+{
+    return d ? d->message : empty;
+}
+
+const char *replylint_diag_text(const replylint_diag *d)
+{
+    return d ? d->text : empty;
+}
+
+int replylint_diag_offsets(const replylint_diag *d, replylint_unit unit, size_t *start, size_t *end)
+{
+    if (!d || !start || !end)
+        return REPLYLINT_EINVAL;
+    switch (unit) {
+    case REPLYLINT_UNIT_BYTE:
+        *start = d->byte_start;
+        *end = d->byte_end;
+        return REPLYLINT_OK;
+    case REPLYLINT_UNIT_CODEPOINT:
+        *start = d->cp_start;
+        *end = d->cp_end;
+        return REPLYLINT_OK;
+    case REPLYLINT_UNIT_UTF16:
+        *start = d->u16_start;
+        *end = d->u16_end;
+        return REPLYLINT_OK;
+    default:
+        return REPLYLINT_EINVAL;
+    }
+}
+
+uint32_t replylint_diag_line(const replylint_diag *d)
+{
+    return d ? d->line : 0;
+}
+
+uint32_t replylint_diag_column(const replylint_diag *d)
+{
+    return d ? d->column : 0;
+}
+
+size_t replylint_diag_suggestion_count(const replylint_diag *d)
+{
+    return d ? d->n_suggest : 0;
+}
+
+const char *replylint_diag_suggestion(const replylint_diag *d, size_t i)
+{
+    return d && i < d->n_suggest ? d->suggest[i] : NULL;
+}
+
+void replylint_free(void *p)
+{
+    free(p);
+}

@@ -1,0 +1,37 @@
+/*
+ * report.h: the report a lint call returns, as the lint module builds it.  Never installed.
+ */
+#ifndef REPLYLINT_REPORT_H
+#define REPLYLINT_REPORT_H
+
+#include "internal.h"
+
+struct replylint_diag {
+    const char *rule, *category, *message, *text;
+    replylint_severity severity;
+    size_t byte_start, byte_end, cp_start, cp_end, u16_start, u16_end;
+    uint32_t line, column;
+    const char **suggest;
+    size_t n_suggest;
+};
+
+struct replylint_report {
+    rl_arena arena; /* every string of every diagnostic */
+    replylint_diag *diags;
+    size_t n, cap;
+    const char *language;
+    double score;
+    size_t words;
+};
+
+/* Append a diagnostic; strings are copied into the report.  Returns 0 or -1 (memory). */
+int replylint__report_add(replylint_report *r, const char *rule, const char *category,
+                          replylint_severity sev, const char *message, const char *text,
+                          size_t start, size_t end, const char *const *suggest,
+                          size_t n_suggest);
+/* Drop findings below min_severity, sort, fill code point / UTF-16 / line offsets and
+ * compute the score.  Returns 0 or -1 (memory). */
+int replylint__report_finish(replylint_report *r, const char *text, size_t len,
+                             replylint_severity min_severity, size_t words);
+
+#endif /* REPLYLINT_REPORT_H */

@@ -1,0 +1,219 @@
+/*
+ * rules.h: the in-memory rule model, the compiled rule set and the modules that build
+ * and run it.  Never installed.
+ */
+#ifndef REPLYLINT_RULES_H
+#define REPLYLINT_RULES_H
+
+#include "internal.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <unicode/ubrk.h>
+
+typedef enum rl_kind {
+    RL_KIND_PHRASE,
+    RL_KIND_REGEX,
+    RL_KIND_REQUIRE,
+    RL_KIND_NAME,
+    RL_KIND_SIGNATURE,
+    RL_KIND_LENGTH,
+    RL_KIND_SHOUTING,
+    RL_KIND_CONDITIONAL,
+    RL_KIND__COUNT
+} rl_kind;
+
+typedef enum rl_where { RL_WHERE_ANYWHERE, RL_WHERE_START, RL_WHERE_END } rl_where;
+typedef enum rl_scope { RL_SCOPE_REPLY, RL_SCOPE_SENTENCE, RL_SCOPE_PARAGRAPH } rl_scope;
+
+/* Rule languages use replylint_lang's values; 0 (AUTO) means "any". */
+#define RL_LANG_ANY 0
+
+/* One phrase as its author wrote it, with where it was written. */
+typedef struct rl_phrase_src {
+    char *text;
+    char **suggest; /* replacements, may be empty */
+    size_t n_suggest;
+    uint32_t line, column;
+} rl_phrase_src;
+
+/* "How it matches": a list of phrases and/or one regular expression. */
+typedef struct rl_matcher {
+    rl_phrase_src *phrases;
+    size_t n_phrases;
+    char *pattern; /* NULL if none */
+    uint32_t pattern_line, pattern_column;
+    bool raw;         /* regex over the original text instead of the folded one */
+    pcre2_code *re;   /* compiled at rule-set compile time */
+    uint32_t matcher; /* index in the rule set's matcher table, for phrase hits */
+} rl_matcher;
+
+typedef struct rl_example {
+    char *text;
+    size_t len;
+    char *name, *agent;
+    replylint_channel channel;
+    uint32_t line, column;
+} rl_example;
+
+struct replylint_rule {
+    char *id, *category, *message, *rationale, *source;
+    uint32_t line, column;
+    int lang; /* RL_LANG_ANY, REPLYLINT_LANG_RU or REPLYLINT_LANG_EN */
+    rl_kind kind;
+    replylint_severity severity;
+    rl_where where;
+    bool enabled, inflect, check_examples;
+
+    rl_matcher m;    /* phrase, regex, require, signature (department), conditional (if) */
+    rl_matcher then; /* conditional: what must also occur; signature: sign-off phrases */
+    char **suggest;  /* regex: replacements */
+    size_t n_suggest;
+
+    rl_scope scope; /* length */
+    unsigned max_chat, max_email;
+
+    unsigned min_letters; /* shouting */
+    char **allow;         /* shouting: folded acronyms */
+    size_t n_allow;
+
+    rl_example *bad, *good;
+    size_t n_bad, n_good;
+};
+
+/* What a rule file holds before it is merged into a rule set. */
+typedef struct rl_override {
+    char *rule;
+    uint32_t line, column;
+    int enabled; /* -1: unchanged */
+    int severity; /* 0: unchanged */
+    bool has_max;
+    unsigned max_chat, max_email;
+    int min_letters; /* -1: unchanged */
+} rl_override;
+
+typedef struct rl_file {
+    replylint_rule *rules;
+    size_t n_rules;
+    rl_override *overrides;
+    size_t n_overrides;
+} rl_file;
+
+/* Parse one YAML rule file (rule_parse.c).  On error fills err with file:line:column. */
+int replylint__parse_rules(rl_file *out, const char *yaml, size_t len, const char *source,
+                           replylint_error *err);
+void replylint__file_free(rl_file *f);
+void replylint__rule_clear(replylint_rule *r);
+int replylint__category_known(const char *category);
+replylint_severity replylint__category_severity(const char *category);
+const char *replylint__kind_name(rl_kind kind);
+
+/* ---- phrase index (phrase.c) ------------------------------------------------------------ */
+
+/* One phrase hit: phrase id and the folded byte range it covers. */
+typedef struct rl_hit {
+    uint32_t phrase;
+    uint32_t start, end;
+} rl_hit;
+
+typedef struct rl_phrase_info {
+    uint32_t rule;    /* index in the rule set's rule array */
+    uint32_t matcher; /* index in the rule set's matcher table */
+    const rl_phrase_src *src;
+} rl_phrase_info;
+
+/* Word forms supplied to the phrase compiler (forms.c). */
+typedef struct rl_forms rl_forms;
+
+typedef struct rl_phrase_index {
+    rl_strmap forms;     /* folded word form -> index into form_slots */
+    uint32_t *form_slots; /* per form: count, then that many slot ids */
+    size_t n_form_slots, cap_form_slots;
+    uint32_t n_slots;
+    rl_u64map edges; /* (node << 32 | slot) -> child node */
+    uint32_t n_nodes;
+    uint32_t *term_first; /* per node: first index in terms, count in term_count */
+    uint32_t *term_count;
+    uint32_t *terms; /* phrase ids */
+    rl_phrase_info *phrases;
+    size_t n_phrases, cap_phrases;
+    uint32_t max_words;
+    void *build; /* state used only while phrases are being added */
+} rl_phrase_index;
+
+#define RL_SLOT_ANY 0xFFFFFFFFu
+
+/* Add every phrase of matcher `mt` of rule `rule_index` (phrase.c). */
+int replylint__phrase_add(rl_phrase_index *ix, rl_forms *forms, const replylint_rule *r,
+                          uint32_t rule_index, const rl_matcher *mt, replylint_error *err);
+/* Seal the index after the last add (flattens the terminal lists). */
+int replylint__phrase_finish(rl_phrase_index *ix);
+/* Find every phrase occurrence in folded text with its tokens.  Hits are appended. */
+int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const rl_token *toks,
+                           size_t n_toks, rl_hit **hits, size_t *n_hits, size_t *cap_hits);
+void replylint__phrase_index_free(rl_phrase_index *ix);
+
+/* ---- word forms (forms.c) --------------------------------------------------------------- */
+
+/*
+ * Forms of a word: the embedded table generated at build time from the hunspell
+ * dictionaries, then (for words of team rules it does not know) the dictionaries
+ * themselves, loaded on first need.  `record`, if set, is called for every lookup that
+ * reached a dictionary: the build-time generator uses it to write the embedded table.
+ */
+rl_forms *replylint__forms_new(const char *dict_dir);
+void replylint__forms_free(rl_forms *f);
+/* Call emit for each folded form of folded `word` (the word itself first). lang picks
+ * the dictionary (REPLYLINT_LANG_RU/EN; RL_LANG_ANY: by the word's script). */
+int replylint__forms_each(rl_forms *f, int lang, const char *word, size_t len,
+                          int (*emit)(void *ud, const char *form, size_t len), void *ud);
+void replylint__forms_set_recorder(rl_forms *f,
+                                   void (*record)(void *ud, int lang, const char *word,
+                                                  const char *const *forms, size_t n),
+                                   void *ud);
+/* Disable the embedded table (the generator must ask the dictionaries). */
+void replylint__forms_skip_embedded(rl_forms *f);
+
+/* ---- the compiled rule set (ruleset.c) -------------------------------------------------- */
+
+struct replylint_ruleset {
+    replylint_rule *rules; /* enabled rules, sorted by id */
+    size_t n_rules;
+    rl_matcher **matchers; /* every matcher, indexed by rl_matcher.matcher */
+    uint32_t *matcher_rule;
+    size_t n_matchers;
+    rl_phrase_index phrases;
+    pcre2_match_context *mctx; /* match and depth limits for every regex */
+    bool has_regex;
+    UBreakIterator *sentence_iter; /* template, cloned by each lint call */
+};
+
+/* Embedded default rules (generated at build time: embedded.c). */
+typedef struct rl_embedded_file {
+    const char *name; /* e.g. "ru/jargon.yaml" */
+    const char *data;
+    size_t len;
+} rl_embedded_file;
+extern const rl_embedded_file replylint__embedded_rules[];
+extern const size_t replylint__embedded_rules_count;
+extern const char *const replylint__embedded_forms;
+extern const size_t replylint__embedded_forms_len;
+
+/* Compile rules from YAML sources (ruleset.c); used by the builder and the generator. */
+typedef struct rl_source {
+    char *name;
+    char *data;
+    size_t len;
+    bool check_examples;
+} rl_source;
+int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_src,
+                       rl_forms *forms, replylint_error *err);
+
+/* ---- linting (lint.c) ------------------------------------------------------------------- */
+
+/* Lint with only the rule at index `only` (or all if SIZE_MAX): the example checker. */
+int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs, const char *text,
+                       size_t len, const replylint_options *opts, size_t only,
+                       replylint_error *err);
+
+#endif /* REPLYLINT_RULES_H */

@@ -1,0 +1,537 @@
+/*
+ * ruleset.c: from YAML sources to an immutable, shareable rule set.
+ *
+ * The builder keeps the sources, not parsed rules: compiling is cheap (milliseconds), and
+ * recompiling from text is the simplest way to let each add be all-or-nothing and to let
+ * one builder produce any number of independent rule sets.
+ */
+#include "fold.h"
+#include "report.h"
+#include "rules.h"
+#include "segment.h"
+#include "utf8.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Limits that keep a hostile or mistaken team rule file from exhausting a service. */
+#define MAX_PATTERN_BYTES  16384
+#define MATCH_LIMIT        1000000u /* pcre2 backtracking steps per match attempt */
+#define DEPTH_LIMIT        10000u
+#define HEAP_LIMIT_KIB     20480u
+#define MAX_RULE_FILE_SIZE (16u << 20)
+
+struct replylint_builder {
+    unsigned flags;
+    rl_source *src;
+    size_t n_src, cap_src;
+    rl_forms *forms; /* kept across compiles so dictionaries load at most once */
+};
+
+/* ---- compiling ------------------------------------------------------------------------ */
+
+static int cmp_rule(const void *a, const void *b)
+{
+    return strcmp(((const replylint_rule *)a)->id, ((const replylint_rule *)b)->id);
+}
+
+static int apply_override(replylint_rule *rules, size_t n, const rl_override *o, const char *source,
+                          replylint_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        replylint_rule *r = &rules[i];
+        if (strcmp(r->id, o->rule) != 0)
+            continue;
+        if (o->enabled >= 0)
+            r->enabled = o->enabled != 0;
+        if (o->severity)
+            r->severity = (replylint_severity)o->severity;
+        if (o->has_max) {
+            if (r->kind != RL_KIND_LENGTH)
+                return replylint__error_at(err, REPLYLINT_ERULE, source, o->line, o->column,
+                                           "override of '%s': 'max' applies to length rules only",
+                                           o->rule);
+            r->max_chat = o->max_chat;
+            r->max_email = o->max_email;
+        }
+        if (o->min_letters >= 0) {
+            if (r->kind != RL_KIND_SHOUTING)
+                return replylint__error_at(
+                    err, REPLYLINT_ERULE, source, o->line, o->column,
+                    "override of '%s': 'min_letters' applies to shouting rules only", o->rule);
+            r->min_letters = (unsigned)o->min_letters;
+        }
+        return 0;
+    }
+    return replylint__error_at(err, REPLYLINT_ENOTFOUND, source, o->line, o->column,
+                               "override names no loaded rule: '%s'", o->rule);
+}
+
+/* Gather every rule of every source, apply overrides, and drop disabled rules. */
+static int gather(replylint_ruleset *rs, const rl_source *src, size_t n_src, replylint_error *err)
+{
+    size_t cap = 0;
+    for (size_t s = 0; s < n_src; s++) {
+        rl_file f;
+        int rc = replylint__parse_rules(&f, src[s].data, src[s].len, src[s].name, err);
+        if (rc)
+            return rc;
+        for (size_t i = 0; i < f.n_rules; i++) {
+            replylint_rule *r = &f.rules[i];
+            for (size_t k = 0; k < rs->n_rules; k++) {
+                if (strcmp(rs->rules[k].id, r->id) != 0)
+                    continue;
+                rc = replylint__error_at(err, REPLYLINT_ERULE, src[s].name, r->line, r->column,
+                                         "duplicate rule id '%s' (first defined in %s:%u)", r->id,
+                                         rs->rules[k].source, rs->rules[k].line);
+                replylint__file_free(&f);
+                return rc;
+            }
+            if (RL_GROW(rs->rules, cap, rs->n_rules + 1) != 0) {
+                replylint__file_free(&f);
+                return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+            }
+            r->check_examples = src[s].check_examples;
+            rs->rules[rs->n_rules++] = *r;
+            memset(r, 0, sizeof(*r)); /* moved */
+        }
+        for (size_t i = 0; i < f.n_overrides && rc == 0; i++)
+            rc = apply_override(rs->rules, rs->n_rules, &f.overrides[i], src[s].name, err);
+        replylint__file_free(&f);
+        if (rc)
+            return rc;
+    }
+    size_t keep = 0;
+    for (size_t i = 0; i < rs->n_rules; i++) {
+        if (rs->rules[i].enabled)
+            rs->rules[keep++] = rs->rules[i];
+        else
+            replylint__rule_clear(&rs->rules[i]);
+    }
+    rs->n_rules = keep;
+    qsort(rs->rules, rs->n_rules, sizeof(*rs->rules), cmp_rule);
+    return 0;
+}
+
+/* Patterns over folded text see «е» for «ё»; fold the pattern's own «ё» the same way. */
+static void fold_yo(char *p)
+{
+    for (; *p; p++) {
+        unsigned char a = (unsigned char)p[0], b = (unsigned char)p[1];
+        if (a == 0xD1 && b == 0x91) { /* ё -> е */
+            p[0] = (char)0xD0;
+            p[1] = (char)0xB5;
+            p++;
+        } else if (a == 0xD0 && b == 0x81) { /* Ё -> Е */
+            p[1] = (char)0x95;
+            p++;
+        }
+    }
+}
+
+static int compile_regex(replylint_ruleset *rs, const replylint_rule *r, rl_matcher *m,
+                         replylint_error *err)
+{
+    if (!m->pattern)
+        return 0;
+    if (strlen(m->pattern) > MAX_PATTERN_BYTES)
+        return replylint__error_at(err, REPLYLINT_ETOOBIG, r->source, m->pattern_line,
+                                   m->pattern_column, "rule '%s': pattern longer than %d bytes",
+                                   r->id, MAX_PATTERN_BYTES);
+    if (!m->raw)
+        fold_yo(m->pattern);
+    int code;
+    PCRE2_SIZE off;
+    uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | (m->raw ? 0 : PCRE2_CASELESS);
+    if (replylint__utf8_check(m->pattern, strlen(m->pattern)) != strlen(m->pattern))
+        return replylint__error_at(err, REPLYLINT_ERULE_REGEX, r->source, m->pattern_line,
+                                   m->pattern_column, "rule '%s': pattern is not valid UTF-8",
+                                   r->id);
+    m->re = pcre2_compile((PCRE2_SPTR)m->pattern, PCRE2_ZERO_TERMINATED, flags, &code, &off, NULL);
+    if (!m->re) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(code, msg, sizeof(msg));
+        /* The column of a one-line pattern plus the offset points at the culprit. */
+        uint32_t col = m->pattern_column + (uint32_t)off;
+        return replylint__error_at(err, REPLYLINT_ERULE_REGEX, r->source, m->pattern_line, col,
+                                   "rule '%s': invalid regular expression at offset %zu: %s", r->id,
+                                   (size_t)off, (const char *)msg);
+    }
+    /* JIT is an optimisation: where it is unavailable the interpreter runs instead. */
+    (void)pcre2_jit_compile(m->re, PCRE2_JIT_COMPLETE);
+    rs->has_regex = true;
+    return 0;
+}
+
+static int add_matcher(replylint_ruleset *rs, size_t *cap, rl_matcher *m, uint32_t rule)
+{
+    if (!m->n_phrases && !m->pattern)
+        return 0;
+    if (RL_GROW(rs->matchers, *cap, rs->n_matchers + 1) != 0)
+        return -1;
+    size_t cap2 = rs->n_matchers;
+    if (replylint__grow((void **)&rs->matcher_rule, &cap2, rs->n_matchers + 1, sizeof(uint32_t)) !=
+        0)
+        return -1;
+    m->matcher = (uint32_t)rs->n_matchers;
+    rs->matchers[rs->n_matchers] = m;
+    rs->matcher_rule[rs->n_matchers] = rule;
+    rs->n_matchers++;
+    return 0;
+}
+
+static int check_examples(const replylint_ruleset *rs, replylint_error *err)
+{
+    for (size_t i = 0; i < rs->n_rules; i++) {
+        const replylint_rule *r = &rs->rules[i];
+        if (!r->check_examples)
+            continue;
+        for (int bad = 1; bad >= 0; bad--) {
+            const rl_example *ex = bad ? r->bad : r->good;
+            size_t n = bad ? r->n_bad : r->n_good;
+            for (size_t k = 0; k < n; k++) {
+                replylint_options o = REPLYLINT_OPTIONS_INIT;
+                o.customer_name = ex[k].name;
+                o.agent_name = ex[k].agent;
+                o.channel = ex[k].channel;
+                o.lang = (replylint_lang)r->lang;
+                replylint_report *rep = NULL;
+                replylint_error e2;
+                int rc = replylint__lint_ex(&rep, rs, ex[k].text, ex[k].len, &o, i, &e2);
+                if (rc)
+                    return replylint__error_at(err, rc == REPLYLINT_EUTF8 ? REPLYLINT_ERULE : rc,
+                                               r->source, ex[k].line, ex[k].column,
+                                               "rule '%s': example: %s", r->id, e2.message);
+                size_t count = replylint_report_count(rep);
+                const char *flagged =
+                    count ? replylint_diag_text(replylint_report_get(rep, 0)) : "";
+                char quote[120];
+                snprintf(quote, sizeof(quote), "%s", bad ? ex[k].text : flagged);
+                replylint_report_free(rep);
+                if (bad && count == 0)
+                    return replylint__error_at(
+                        err, REPLYLINT_ERULE_EXAMPLE, r->source, ex[k].line, ex[k].column,
+                        "rule '%s' does not flag its bad example \"%s\"", r->id, quote);
+                if (!bad && count > 0)
+                    return replylint__error_at(
+                        err, REPLYLINT_ERULE_EXAMPLE, r->source, ex[k].line, ex[k].column,
+                        "rule '%s' flags its good example (at \"%s\")", r->id, quote);
+            }
+        }
+    }
+    return 0;
+}
+
+int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_src, rl_forms *forms,
+                       replylint_error *err)
+{
+    *out = NULL;
+    replylint_ruleset *rs = calloc(1, sizeof(*rs));
+    if (!rs)
+        return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+    int rc = gather(rs, src, n_src, err);
+    size_t mcap = 0;
+    for (size_t i = 0; i < rs->n_rules && rc == 0; i++) {
+        replylint_rule *r = &rs->rules[i];
+        if (add_matcher(rs, &mcap, &r->m, (uint32_t)i) != 0 ||
+            add_matcher(rs, &mcap, &r->then, (uint32_t)i) != 0) {
+            rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+            break;
+        }
+        rl_matcher *ms[2] = {&r->m, &r->then};
+        for (int k = 0; k < 2 && rc == 0; k++) {
+            if (ms[k]->n_phrases)
+                rc = replylint__phrase_add(&rs->phrases, forms, r, (uint32_t)i, ms[k], err);
+            if (rc == 0)
+                rc = compile_regex(rs, r, ms[k], err);
+        }
+    }
+    if (rc == 0 && replylint__phrase_finish(&rs->phrases) != 0)
+        rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+    if (rc == 0) {
+        rs->mctx = pcre2_match_context_create(NULL);
+        rs->sentence_iter = replylint__sentence_iter_new();
+        if (!rs->mctx || !rs->sentence_iter)
+            rc = replylint__error(err, REPLYLINT_ENOMEM,
+                                  "out of memory (or ICU sentence rules unavailable)");
+        else {
+            pcre2_set_match_limit(rs->mctx, MATCH_LIMIT);
+            pcre2_set_depth_limit(rs->mctx, DEPTH_LIMIT);
+            pcre2_set_heap_limit(rs->mctx, HEAP_LIMIT_KIB);
+        }
+    }
+    if (rc == 0)
+        rc = check_examples(rs, err);
+    if (rc) {
+        replylint_ruleset_free(rs);
+        return rc;
+    }
+    *out = rs;
+    return REPLYLINT_OK;
+}
+
+void replylint_ruleset_free(replylint_ruleset *rs)
+{
+    if (!rs)
+        return;
+    for (size_t i = 0; i < rs->n_rules; i++)
+        replylint__rule_clear(&rs->rules[i]);
+    free(rs->rules);
+    free(rs->matchers);
+    free(rs->matcher_rule);
+    replylint__phrase_index_free(&rs->phrases);
+    pcre2_match_context_free(rs->mctx);
+    if (rs->sentence_iter)
+        ubrk_close(rs->sentence_iter);
+    free(rs);
+}
+
+/* ---- the builder ---------------------------------------------------------------------- */
+
+static int add_source(replylint_builder *b, const char *name, const char *data, size_t len,
+                      bool check)
+{
+    if (RL_GROW(b->src, b->cap_src, b->n_src + 1) != 0)
+        return -1;
+    rl_source *s = &b->src[b->n_src];
+    s->name = replylint__strdup(name);
+    s->data = replylint__strndup(data, len);
+    s->len = len;
+    s->check_examples = check;
+    if (!s->name || !s->data) {
+        free(s->name);
+        free(s->data);
+        return -1;
+    }
+    b->n_src++;
+    return 0;
+}
+
+static void drop_last_source(replylint_builder *b)
+{
+    b->n_src--;
+    free(b->src[b->n_src].name);
+    free(b->src[b->n_src].data);
+}
+
+int replylint_builder_new(replylint_builder **out, unsigned int flags, const char *dict_dir,
+                          replylint_error *err)
+{
+    if (!out)
+        return replylint__error(err, REPLYLINT_EINVAL, "replylint_builder_new: out is NULL");
+    *out = NULL;
+    if (flags & ~(REPLYLINT_BUILD_NO_DEFAULTS | REPLYLINT_BUILD_NO_EXAMPLES))
+        return replylint__error(err, REPLYLINT_EINVAL, "replylint_builder_new: unknown flags 0x%x",
+                                flags);
+    replylint_builder *b = calloc(1, sizeof(*b));
+    if (!b || !(b->forms = replylint__forms_new(dict_dir))) {
+        free(b);
+        return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+    }
+    b->flags = flags;
+    if (!(flags & REPLYLINT_BUILD_NO_DEFAULTS)) {
+        /* The defaults' examples are checked by the test suite, not at every start-up. */
+        for (size_t i = 0; i < replylint__embedded_rules_count; i++) {
+            const rl_embedded_file *e = &replylint__embedded_rules[i];
+            char name[256];
+            snprintf(name, sizeof(name), "<embedded>/%s", e->name);
+            if (add_source(b, name, e->data, e->len, false) != 0) {
+                replylint_builder_free(b);
+                return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+            }
+        }
+    }
+    *out = b;
+    return REPLYLINT_OK;
+}
+
+int replylint_builder_add_buffer(replylint_builder *b, const char *yaml, size_t len,
+                                 const char *source_name, replylint_error *err)
+{
+    if (!b || (!yaml && len))
+        return replylint__error(err, REPLYLINT_EINVAL,
+                                "replylint_builder_add_buffer: builder or buffer is NULL");
+    if (len > MAX_RULE_FILE_SIZE)
+        return replylint__error_at(err, REPLYLINT_ETOOBIG, source_name, 0, 0,
+                                   "rule file is larger than %u bytes", MAX_RULE_FILE_SIZE);
+    if (!source_name)
+        source_name = "<buffer>";
+    if (add_source(b, source_name, yaml ? yaml : "", len,
+                   !(b->flags & REPLYLINT_BUILD_NO_EXAMPLES)) != 0)
+        return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+    /* All or nothing: the file joins only if everything still compiles with it. */
+    replylint_ruleset *rs = NULL;
+    int rc = replylint__compile(&rs, b->src, b->n_src, b->forms, err);
+    replylint_ruleset_free(rs);
+    if (rc)
+        drop_last_source(b);
+    /* Examples already checked need not be checked again at every later compile. */
+    else
+        b->src[b->n_src - 1].check_examples = false;
+    return rc;
+}
+
+int replylint_builder_add_file(replylint_builder *b, const char *path, replylint_error *err)
+{
+    if (!b || !path)
+        return replylint__error(err, REPLYLINT_EINVAL,
+                                "replylint_builder_add_file: builder or path is NULL");
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return replylint__error_at(err, REPLYLINT_EIO, path, 0, 0, "cannot open %s: %s", path,
+                                   strerror(errno));
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int rc = 0;
+    for (;;) {
+        if (RL_GROW(buf, cap, len + 65536) != 0) {
+            rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+            break;
+        }
+        size_t n = fread(buf + len, 1, cap - len, fp);
+        len += n;
+        if (len > MAX_RULE_FILE_SIZE) {
+            rc = replylint__error_at(err, REPLYLINT_ETOOBIG, path, 0, 0,
+                                     "rule file is larger than %u bytes", MAX_RULE_FILE_SIZE);
+            break;
+        }
+        if (n == 0) {
+            if (ferror(fp))
+                rc = replylint__error_at(err, REPLYLINT_EIO, path, 0, 0, "cannot read %s: %s", path,
+                                         strerror(errno));
+            break;
+        }
+    }
+    fclose(fp);
+    if (rc == 0)
+        rc = replylint_builder_add_buffer(b, buf ? buf : "", len, path, err);
+    free(buf);
+    return rc;
+}
+
+int replylint_builder_compile(replylint_ruleset **out, replylint_builder *b, replylint_error *err)
+{
+    if (!out)
+        return replylint__error(err, REPLYLINT_EINVAL, "replylint_builder_compile: out is NULL");
+    *out = NULL;
+    if (!b)
+        return replylint__error(err, REPLYLINT_EINVAL,
+                                "replylint_builder_compile: builder is NULL");
+    return replylint__compile(out, b->src, b->n_src, b->forms, err);
+}
+
+void replylint_builder_free(replylint_builder *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->n_src; i++) {
+        free(b->src[i].name);
+        free(b->src[i].data);
+    }
+    free(b->src);
+    replylint__forms_free(b->forms);
+    free(b);
+}
+
+int replylint_ruleset_default(replylint_ruleset **out, replylint_error *err)
+{
+    if (!out)
+        return replylint__error(err, REPLYLINT_EINVAL, "replylint_ruleset_default: out is NULL");
+    replylint_builder *b;
+    int rc = replylint_builder_new(&b, 0, NULL, err);
+    if (rc)
+        return rc;
+    rc = replylint_builder_compile(out, b, err);
+    replylint_builder_free(b);
+    return rc;
+}
+
+/* ---- rule accessors ------------------------------------------------------------------- */
+
+size_t replylint_ruleset_count(const replylint_ruleset *rs)
+{
+    return rs ? rs->n_rules : 0;
+}
+
+const replylint_rule *replylint_ruleset_get(const replylint_ruleset *rs, size_t i)
+{
+    return rs && i < rs->n_rules ? &rs->rules[i] : NULL;
+}
+
+const replylint_rule *replylint_ruleset_find(const replylint_ruleset *rs, const char *id)
+{
+    if (!rs || !id)
+        return NULL;
+    size_t lo = 0, hi = rs->n_rules;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(rs->rules[mid].id, id);
+        if (c == 0)
+            return &rs->rules[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static const char empty[] = "";
+
+const char *replylint_rule_id(const replylint_rule *r)
+{
+    return r ? r->id : empty;
+}
+
+const char *replylint_rule_category(const replylint_rule *r)
+{
+    return r ? r->category : empty;
+}
+
+const char *replylint_rule_language(const replylint_rule *r)
+{
+    if (!r)
+        return empty;
+    return r->lang == REPLYLINT_LANG_RU ? "ru" : r->lang == REPLYLINT_LANG_EN ? "en" : "any";
+}
+
+const char *replylint_rule_kind(const replylint_rule *r)
+{
+    return r ? replylint__kind_name(r->kind) : empty;
+}
+
+replylint_severity replylint_rule_severity(const replylint_rule *r)
+{
+    return r ? r->severity : (replylint_severity)0;
+}
+
+const char *replylint_rule_message(const replylint_rule *r)
+{
+    return r ? r->message : empty;
+}
+
+const char *replylint_rule_rationale(const replylint_rule *r)
+{
+    return r ? r->rationale : empty;
+}
+
+const char *replylint_rule_source(const replylint_rule *r, uint32_t *line)
+{
+    if (line)
+        *line = r ? r->line : 0;
+    return r ? r->source : empty;
+}
+
+size_t replylint_rule_example_count(const replylint_rule *r, int bad)
+{
+    return r ? (bad ? r->n_bad : r->n_good) : 0;
+}
+
+const char *replylint_rule_example(const replylint_rule *r, int bad, size_t i)
+{
+    if (!r || i >= (bad ? r->n_bad : r->n_good))
+        return NULL;
+    return bad ? r->bad[i].text : r->good[i].text;
+}

@@ -1,0 +1,86 @@
+/*
+ * tokens.c: split folded text into words.  Phrase matching, word counts, shouting and
+ * name checks all walk this one token array, so it is built once per reply.
+ *
+ * A word is a maximal run of letters, digits and combining marks; an apostrophe or a
+ * hyphen between two such characters joins them ("don't", «из-за», "e-mail"), the way
+ * ICU's word-break rules treat MidLetter characters.  ASCII and Cyrillic, nearly all of
+ * what replies contain, are classified inline; everything else asks ICU's character
+ * properties.
+ */
+#include "internal.h"
+#include "utf8.h"
+
+#include <stdlib.h>
+#include <unicode/uchar.h>
+
+bool replylint__is_word_cp(uint32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    if (cp >= 0x400 && cp <= 0x4FF)
+        return cp < 0x482 || cp > 0x489; /* letters, not the few signs in that block */
+    if (u_isalnum((UChar32)cp))
+        return true;
+    int8_t t = u_charType((UChar32)cp);
+    return t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK || t == U_ENCLOSING_MARK;
+}
+
+static uint8_t script_of(uint32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= '0' && cp <= '9') ? 0 : RL_SCRIPT_LATIN;
+    if (cp >= 0x400 && cp <= 0x52F)
+        return RL_SCRIPT_CYRILLIC;
+    if (cp < 0x250)
+        return u_isalpha((UChar32)cp) ? RL_SCRIPT_LATIN : 0;
+    return u_isalpha((UChar32)cp) ? RL_SCRIPT_OTHER : 0;
+}
+
+int replylint__tokenize(const char *s, size_t len, rl_token **out, size_t *n)
+{
+    rl_token *toks = NULL;
+    size_t cap = 0, count = 0;
+    size_t i = 0;
+    while (i < len) {
+        size_t w;
+        uint32_t cp = replylint__utf8_decode(s, len, i, &w);
+        if (!replylint__is_word_cp(cp)) {
+            i += w;
+            continue;
+        }
+        rl_token t = {(uint32_t)i, 0, 0, 0};
+        for (;;) {
+            t.script |= script_of(cp);
+            if (cp >= '0' && cp <= '9')
+                t.has_digit = 1;
+            i += w;
+            if (i >= len)
+                break;
+            cp = replylint__utf8_decode(s, len, i, &w);
+            if (replylint__is_word_cp(cp))
+                continue;
+            /* A joiner counts only when a word character follows it. */
+            if ((cp == '\'' || cp == '-') && i + 1 < len) {
+                size_t w2;
+                uint32_t next = replylint__utf8_decode(s, len, i + 1, &w2);
+                if (replylint__is_word_cp(next)) {
+                    i += 1;
+                    cp = next;
+                    w = w2;
+                    continue;
+                }
+            }
+            break;
+        }
+        t.end = (uint32_t)i;
+        if (RL_GROW(toks, cap, count + 1) != 0) {
+            free(toks);
+            return -1;
+        }
+        toks[count++] = t;
+    }
+    *out = toks;
+    *n = count;
+    return 0;
+}

@@ -1,0 +1,205 @@
+/*
+ * utf8.c: UTF-8 validation, decoding and offset conversion.
+ *
+ * Replies are mostly ASCII or two-byte Cyrillic, so the validator skips ASCII sixteen bytes
+ * at a time and the rest is a straight Table 3-7 (Unicode ch. 3) check per sequence.
+ */
+#include "utf8.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define RL_HIBITS 0x8080808080808080ULL
+
+static int is_cont(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+/* Length of the well-formed sequence at s[i], or 0 if it is ill-formed or truncated.  The
+ * second byte's range excludes overlongs (E0, F0), surrogates (ED) and values above
+ * U+10FFFF (F4) without decoding. */
+static size_t seq_len(const unsigned char *s, size_t len, size_t i)
+{
+    unsigned c = s[i];
+    size_t avail = len - i;
+    if (c < 0x80)
+        return 1;
+    if (c < 0xC2)
+        return 0;
+    if (c < 0xE0)
+        return (avail >= 2 && is_cont(s[i + 1])) ? 2 : 0;
+    if (c < 0xF0) {
+        unsigned lo = c == 0xE0 ? 0xA0 : 0x80;
+        unsigned hi = c == 0xED ? 0x9F : 0xBF;
+        if (avail < 3 || s[i + 1] < lo || s[i + 1] > hi || !is_cont(s[i + 2]))
+            return 0;
+        return 3;
+    }
+    if (c < 0xF5) {
+        unsigned lo = c == 0xF0 ? 0x90 : 0x80;
+        unsigned hi = c == 0xF4 ? 0x8F : 0xBF;
+        if (avail < 4 || s[i + 1] < lo || s[i + 1] > hi || !is_cont(s[i + 2]) || !is_cont(s[i + 3]))
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+size_t replylint__utf8_check(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < len) {
+        if (s[i] < 0x80) {
+            while (len - i >= 16) {
+                uint64_t a, b;
+                memcpy(&a, s + i, 8);
+                memcpy(&b, s + i + 8, 8);
+                if ((a | b) & RL_HIBITS)
+                    break;
+                i += 16;
+            }
+            while (i < len && s[i] < 0x80)
+                i++;
+            continue;
+        }
+        size_t w = seq_len(s, len, i);
+        if (w == 0)
+            return i;
+        i += w;
+    }
+    return len;
+}
+
+uint32_t replylint__utf8_decode(const char *str, size_t len, size_t i, size_t *n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (i >= len) {
+        *n = 1;
+        return 0xFFFD;
+    }
+    uint32_t c = s[i];
+    if (c < 0x80) {
+        *n = 1;
+        return c;
+    }
+    size_t w = seq_len(s, len, i);
+    *n = w ? w : 1;
+    switch (w) {
+    case 2:
+        return ((c & 0x1F) << 6) | (s[i + 1] & 0x3Fu);
+    case 3:
+        return ((c & 0x0F) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+    case 4:
+        return ((c & 0x07) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
+               (s[i + 3] & 0x3Fu);
+    default:
+        return 0xFFFD;
+    }
+}
+
+size_t replylint__utf8_encode(uint32_t cp, char *buf)
+{
+    unsigned char *b = (unsigned char *)buf;
+    if (cp < 0x80) {
+        b[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        b[0] = (unsigned char)(0xC0 | (cp >> 6));
+        b[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        cp = 0xFFFD;
+    if (cp < 0x10000) {
+        b[0] = (unsigned char)(0xE0 | (cp >> 12));
+        b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    b[0] = (unsigned char)(0xF0 | (cp >> 18));
+    b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    b[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+typedef struct rl_pos_ix {
+    size_t off, idx;
+} rl_pos_ix;
+
+static int cmp_pos(const void *a, const void *b)
+{
+    const rl_pos_ix *x = a, *y = b;
+    if (x->off != y->off)
+        return x->off < y->off ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+int replylint__utf8_positions(const char *str, size_t len, const size_t *byte_off, size_t n,
+                              size_t *cp_off, size_t *u16_off, uint32_t *line, uint32_t *col)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    rl_pos_ix *ix = NULL;
+    if (n == 0)
+        return 0;
+    /* Callers usually pass offsets in text order; then the sort and its allocation are
+     * skipped. */
+    for (size_t k = 1; k < n; k++) {
+        if (byte_off[k] < byte_off[k - 1]) {
+            if (n > SIZE_MAX / sizeof *ix)
+                return -1;
+            ix = malloc(n * sizeof *ix);
+            if (!ix)
+                return -1;
+            for (size_t j = 0; j < n; j++) {
+                ix[j].off = byte_off[j];
+                ix[j].idx = j;
+            }
+            qsort(ix, n, sizeof *ix, cmp_pos);
+            break;
+        }
+    }
+
+    size_t p = 0, cps = 0, u16 = 0;
+    uint32_t ln = 1, cl = 1;
+    for (size_t k = 0; k < n; k++) {
+        size_t idx = ix ? ix[k].idx : k;
+        size_t target = byte_off[idx] < len ? byte_off[idx] : len;
+        while (p < target) {
+            unsigned c = s[p];
+            if (c < 0x80) {
+                p++;
+                cps++;
+                u16++;
+                /* The \r of a \r\n is an ordinary character; the \n ends the line. */
+                if (c == '\n' || (c == '\r' && (p >= len || s[p] != '\n'))) {
+                    ln++;
+                    cl = 1;
+                } else {
+                    cl++;
+                }
+                continue;
+            }
+            size_t w = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+            if (w > len - p)
+                w = len - p;
+            p += w;
+            cps++;
+            u16 += w == 4 ? 2 : 1;
+            cl++;
+        }
+        if (cp_off)
+            cp_off[idx] = cps;
+        if (u16_off)
+            u16_off[idx] = u16;
+        if (line)
+            line[idx] = ln;
+        if (col)
+            col[idx] = cl;
+    }
+    free(ix);
+    return 0;
+}

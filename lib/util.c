@@ -1,0 +1,264 @@
+/*
+ * util.c: the few containers the library needs: growable arrays, a string arena and two
+ * open-addressing hash maps.  Written here rather than pulled in because they are small
+ * and the hot path (phrase lookup per word) wants them inlined into our own layout.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int replylint__grow(void **p, size_t *cap, size_t n, size_t elem)
+{
+    if (n <= *cap)
+        return 0;
+    size_t ncap = *cap ? *cap : 8;
+    while (ncap < n) {
+        if (ncap > SIZE_MAX / 2 / elem)
+            return -1;
+        ncap *= 2;
+    }
+    void *np = realloc(*p, ncap * elem);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = ncap;
+    return 0;
+}
+
+char *replylint__strndup(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (!d)
+        return NULL;
+    if (n)
+        memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *replylint__strdup(const char *s)
+{
+    return replylint__strndup(s, strlen(s));
+}
+
+/* ---- arena ---------------------------------------------------------------------------- */
+
+struct rl_arena_chunk {
+    rl_arena_chunk *next;
+    size_t used, cap;
+    /* Aligned storage follows. */
+    max_align_t data[];
+};
+
+void *replylint__arena_alloc(rl_arena *a, size_t n)
+{
+    n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    rl_arena_chunk *c = a->head;
+    if (!c || c->cap - c->used < n) {
+        size_t cap = n > 4000 ? n : 4000;
+        c = malloc(sizeof(*c) + cap);
+        if (!c)
+            return NULL;
+        c->cap = cap;
+        c->used = 0;
+        c->next = a->head;
+        a->head = c;
+    }
+    void *p = (char *)c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+char *replylint__arena_strndup(rl_arena *a, const char *s, size_t n)
+{
+    char *d = replylint__arena_alloc(a, n + 1);
+    if (!d)
+        return NULL;
+    if (n)
+        memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+void replylint__arena_free(rl_arena *a)
+{
+    rl_arena_chunk *c = a->head;
+    while (c) {
+        rl_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    a->head = NULL;
+}
+
+/* ---- hashing -------------------------------------------------------------------------- */
+
+/* FNV-1a: short keys (words), good enough spread, no seed needed (no untrusted keys are
+ * inserted at lint time, only looked up). */
+uint64_t replylint__hash_bytes(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h ^ (h >> 29);
+}
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+/* ---- string map ----------------------------------------------------------------------- */
+
+static size_t strmap_slot(const rl_strmap *m, const char *key, size_t len)
+{
+    size_t mask = m->cap - 1;
+    size_t i = (size_t)replylint__hash_bytes(key, len) & mask;
+    while (m->keys[i] && !(m->klen[i] == len && memcmp(m->keys[i], key, len) == 0))
+        i = (i + 1) & mask;
+    return i;
+}
+
+static int strmap_rehash(rl_strmap *m, size_t ncap)
+{
+    rl_strmap n = {0};
+    n.cap = ncap;
+    n.keys = calloc(ncap, sizeof(*n.keys));
+    n.klen = calloc(ncap, sizeof(*n.klen));
+    n.vals = calloc(ncap, sizeof(*n.vals));
+    if (!n.keys || !n.klen || !n.vals) {
+        free(n.keys);
+        free(n.klen);
+        free(n.vals);
+        return -1;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i])
+            continue;
+        size_t j = strmap_slot(&n, m->keys[i], m->klen[i]);
+        n.keys[j] = m->keys[i];
+        n.klen[j] = m->klen[i];
+        n.vals[j] = m->vals[i];
+    }
+    n.count = m->count;
+    free(m->keys);
+    free(m->klen);
+    free(m->vals);
+    *m = n;
+    return 0;
+}
+
+int replylint__strmap_put(rl_strmap *m, const char *key, size_t len, uint32_t val)
+{
+    if (len > UINT32_MAX)
+        return -1;
+    if ((m->count + 1) * 2 > m->cap && strmap_rehash(m, m->cap ? m->cap * 2 : 64) != 0)
+        return -1;
+    size_t i = strmap_slot(m, key, len);
+    if (!m->keys[i]) {
+        char *k = replylint__strndup(key, len);
+        if (!k)
+            return -1;
+        m->keys[i] = k;
+        m->klen[i] = (uint32_t)len;
+        m->count++;
+    }
+    m->vals[i] = val;
+    return 0;
+}
+
+bool replylint__strmap_get(const rl_strmap *m, const char *key, size_t len, uint32_t *val)
+{
+    if (!m->cap)
+        return false;
+    size_t i = strmap_slot(m, key, len);
+    if (!m->keys[i])
+        return false;
+    *val = m->vals[i];
+    return true;
+}
+
+void replylint__strmap_free(rl_strmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->keys[i]);
+    free(m->keys);
+    free(m->klen);
+    free(m->vals);
+    memset(m, 0, sizeof(*m));
+}
+
+/* ---- u64 map -------------------------------------------------------------------------- */
+
+static size_t u64map_slot(const rl_u64map *m, uint64_t key)
+{
+    size_t mask = m->cap - 1;
+    size_t i = (size_t)mix64(key) & mask;
+    while (m->keys[i] && m->keys[i] != key + 1)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static int u64map_rehash(rl_u64map *m, size_t ncap)
+{
+    rl_u64map n = {0};
+    n.cap = ncap;
+    n.keys = calloc(ncap, sizeof(*n.keys));
+    n.vals = calloc(ncap, sizeof(*n.vals));
+    if (!n.keys || !n.vals) {
+        free(n.keys);
+        free(n.vals);
+        return -1;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i])
+            continue;
+        size_t j = u64map_slot(&n, m->keys[i] - 1);
+        n.keys[j] = m->keys[i];
+        n.vals[j] = m->vals[i];
+    }
+    n.count = m->count;
+    free(m->keys);
+    free(m->vals);
+    *m = n;
+    return 0;
+}
+
+int replylint__u64map_put(rl_u64map *m, uint64_t key, uint32_t val)
+{
+    if ((m->count + 1) * 2 > m->cap && u64map_rehash(m, m->cap ? m->cap * 2 : 64) != 0)
+        return -1;
+    size_t i = u64map_slot(m, key);
+    if (!m->keys[i]) {
+        m->keys[i] = key + 1;
+        m->count++;
+    }
+    m->vals[i] = val;
+    return 0;
+}
+
+bool replylint__u64map_get(const rl_u64map *m, uint64_t key, uint32_t *val)
+{
+    if (!m->cap)
+        return false;
+    size_t i = u64map_slot(m, key);
+    if (!m->keys[i])
+        return false;
+    *val = m->vals[i];
+    return true;
+}
+
+void replylint__u64map_free(rl_u64map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof(*m));
+}
