@@ -50,6 +50,7 @@ struct cli {
     enum format format;
     replylint_severity fail_level;
     enum color_mode color;
+    int no_defaults; /* --defaults no: only the --rules files */
 };
 
 /* The colour decision is made once per run and handed to whatever prints. */
@@ -100,15 +101,16 @@ static const char *const help_lines[] = {
     "  --channel CHANNEL   email (default) or chat: the length limits depend on it",
     "  --lang LANG         auto (default: detected per reply), ru or en",
     "  --rules PATH        add a YAML rule file on top of the defaults; repeatable",
+    "  --defaults yes|no   no: use only the --rules files, not the embedded defaults",
     "  --format FORMAT     text (default), or json: one JSON object per input per line",
     "  --fail-level LEVEL  suggestion, warning (default) or error: exit 1 when a finding",
     "                      is at least this severe (all findings are printed anyway)",
     "  --color WHEN        auto (default: when stdout is a terminal and NO_COLOR is",
     "                      unset), always or never",
     "",
-    "Options of rules:   --rules PATH (repeatable); --format text|json, where json prints",
-    "                    one JSON object per rule per line",
-    "Options of explain: --rules PATH (repeatable)",
+    "Options of rules:   --rules PATH (repeatable), --defaults yes|no; --format text|json,",
+    "                    where json prints one JSON object per rule per line",
+    "Options of explain: --rules PATH (repeatable), --defaults yes|no",
     "",
     "An option's value may also be attached: --lang=ru.  '--' ends the options.",
     "",
@@ -476,7 +478,7 @@ static int load_rules(const struct cli *cli, replylint_ruleset **out)
     int rc;
 
     memset(&err, 0, sizeof err);
-    rc = replylint_builder_new(&b, 0, NULL, &err);
+    rc = replylint_builder_new(&b, cli->no_defaults ? REPLYLINT_BUILD_NO_DEFAULTS : 0, NULL, &err);
     for (size_t i = 0; rc == REPLYLINT_OK && i < cli->n_rule_files; i++) {
         current = cli->rule_files[i];
         rc = replylint_builder_add_file(b, current, &err);
@@ -1061,6 +1063,17 @@ static int apply_fail_level(struct cli *cli, const char *value)
     return 0;
 }
 
+static const struct choice yes_no_choices[] = {{"yes", 1}, {"no", 0}, {NULL, 0}};
+
+static int apply_defaults(struct cli *cli, const char *value)
+{
+    int v;
+    if (parse_choice("defaults", value, yes_no_choices, &v) != 0)
+        return -1;
+    cli->no_defaults = !v;
+    return 0;
+}
+
 static int apply_color(struct cli *cli, const char *value)
 {
     int v;
@@ -1086,6 +1099,7 @@ static const struct option_spec option_specs[] = {
     {"format", CMD_CHECK | CMD_RULES, apply_format},
     {"fail-level", CMD_CHECK, apply_fail_level},
     {"color", CMD_CHECK, apply_color},
+    {"defaults", CMD_CHECK | CMD_RULES | CMD_EXPLAIN, apply_defaults},
 };
 
 static const struct option_spec *find_option(const char *name, size_t len, unsigned command)

@@ -63,11 +63,11 @@ extern "C" {
 
 /* ---- Version ------------------------------------------------------------------------ */
 
-#define REPLYLINT_VERSION_MAJOR  0
-#define REPLYLINT_VERSION_MINOR  1
-#define REPLYLINT_VERSION_PATCH  0
+#define REPLYLINT_VERSION_MAJOR 0
+#define REPLYLINT_VERSION_MINOR 1
+#define REPLYLINT_VERSION_PATCH 0
 /** MAJOR*10000 + MINOR*100 + PATCH. */
-#define REPLYLINT_VERSION_NUMBER                                                              \
+#define REPLYLINT_VERSION_NUMBER                                                                   \
     (REPLYLINT_VERSION_MAJOR * 10000 + REPLYLINT_VERSION_MINOR * 100 + REPLYLINT_VERSION_PATCH)
 #define REPLYLINT_VERSION_STRING "0.1.0"
 
@@ -81,16 +81,17 @@ REPLYLINT_API const char *replylint_version_string(void);
 /** Status codes.  Never renumbered; new codes are appended. */
 typedef enum replylint_status {
     REPLYLINT_OK = 0,
-    REPLYLINT_ENOMEM = -1,      /**< out of memory */
-    REPLYLINT_EINVAL = -2,      /**< bad argument (NULL, wrong options version, ...) */
-    REPLYLINT_EIO = -3,         /**< a file could not be read */
-    REPLYLINT_EUTF8 = -4,       /**< the text is not valid UTF-8; offset says where */
-    REPLYLINT_ETOOBIG = -5,     /**< the text or a rule exceeds a configured limit */
+    REPLYLINT_ENOMEM = -1,        /**< out of memory */
+    REPLYLINT_EINVAL = -2,        /**< bad argument (NULL, wrong options version, ...) */
+    REPLYLINT_EIO = -3,           /**< a file could not be read */
+    REPLYLINT_EUTF8 = -4,         /**< the text is not valid UTF-8; offset says where */
+    REPLYLINT_ETOOBIG = -5,       /**< the text or a rule exceeds a configured limit */
     REPLYLINT_ERULE_SYNTAX = -10, /**< a rule file is not valid YAML */
-    REPLYLINT_ERULE = -11,      /**< a rule is malformed (unknown key, category, ...) */
-    REPLYLINT_ERULE_REGEX = -12, /**< a rule's regular expression does not compile */
-    REPLYLINT_ERULE_EXAMPLE = -13, /**< a rule does not flag a `bad` example, or flags a `good` one */
-    REPLYLINT_ENOTFOUND = -14   /**< no such rule (e.g. an override names an unknown rule id) */
+    REPLYLINT_ERULE = -11,        /**< a rule is malformed (unknown key, category, ...) */
+    REPLYLINT_ERULE_REGEX = -12,  /**< a rule's regular expression does not compile */
+    REPLYLINT_ERULE_EXAMPLE =
+        -13,                  /**< a rule does not flag a `bad` example, or flags a `good` one */
+    REPLYLINT_ENOTFOUND = -14 /**< no such rule (e.g. an override names an unknown rule id) */
 } replylint_status;
 
 /** A short static description of a status code.  Never NULL. */
@@ -134,9 +135,9 @@ typedef enum replylint_lang {
 
 /** Units in which a diagnostic's offsets can be read. */
 typedef enum replylint_unit {
-    REPLYLINT_UNIT_BYTE = 0,     /**< UTF-8 bytes (C, Rust, Go) */
+    REPLYLINT_UNIT_BYTE = 0,      /**< UTF-8 bytes (C, Rust, Go) */
     REPLYLINT_UNIT_CODEPOINT = 1, /**< Unicode scalar values (Python str indices) */
-    REPLYLINT_UNIT_UTF16 = 2     /**< UTF-16 code units (JavaScript, Java, LSP) */
+    REPLYLINT_UNIT_UTF16 = 2      /**< UTF-16 code units (JavaScript, Java, LSP) */
 } replylint_unit;
 
 /* ---- Lint options ------------------------------------------------------------------- */
@@ -148,20 +149,23 @@ typedef enum replylint_unit {
  * (bindings cannot expand macros) and set what you know.  Passing NULL means defaults.
  */
 typedef struct replylint_options {
-    unsigned int version;          /**< REPLYLINT_OPTIONS_VERSION */
-    const char *customer_name;     /**< UTF-8 or NULL: enables the `name` checks */
-    const char *agent_name;        /**< UTF-8 or NULL: the signature should carry it */
-    replylint_channel channel;     /**< thresholds of the `length` rules depend on it */
-    replylint_lang lang;           /**< which language's rules run */
+    unsigned int version;            /**< REPLYLINT_OPTIONS_VERSION */
+    const char *customer_name;       /**< UTF-8 or NULL: enables the `name` checks */
+    const char *agent_name;          /**< UTF-8 or NULL: the signature should carry it */
+    replylint_channel channel;       /**< thresholds of the `length` rules depend on it */
+    replylint_lang lang;             /**< which language's rules run */
     replylint_severity min_severity; /**< drop findings below this; 0 = keep all */
-    size_t max_bytes;              /**< refuse longer texts (REPLYLINT_ETOOBIG); 0 = 1 MiB */
-    uint64_t reserved[4];          /**< must be zero */
+    size_t max_bytes;                /**< refuse longer texts (REPLYLINT_ETOOBIG); 0 = 1 MiB */
+    uint64_t reserved[4];            /**< must be zero */
 } replylint_options;
 
-#define REPLYLINT_OPTIONS_INIT                                                                \
-    {                                                                                         \
-        REPLYLINT_OPTIONS_VERSION, NULL, NULL, REPLYLINT_CHANNEL_EMAIL, REPLYLINT_LANG_AUTO,   \
-            (replylint_severity)0, 0, { 0, 0, 0, 0 }                                          \
+#define REPLYLINT_OPTIONS_INIT                                                                     \
+    {                                                                                              \
+        REPLYLINT_OPTIONS_VERSION, NULL, NULL, REPLYLINT_CHANNEL_EMAIL, REPLYLINT_LANG_AUTO,       \
+            (replylint_severity)0, 0,                                                              \
+        {                                                                                          \
+            0, 0, 0, 0                                                                             \
+        }                                                                                          \
     }
 
 /** Default size limit of one reply, in bytes. */
@@ -200,9 +204,8 @@ REPLYLINT_API int replylint_builder_add_file(replylint_builder *b, const char *p
                                              replylint_error *err);
 
 /** As replylint_builder_add_file(), from memory.  `source_name` is used in errors. */
-REPLYLINT_API int replylint_builder_add_buffer(replylint_builder *b, const char *yaml,
-                                               size_t len, const char *source_name,
-                                               replylint_error *err);
+REPLYLINT_API int replylint_builder_add_buffer(replylint_builder *b, const char *yaml, size_t len,
+                                               const char *source_name, replylint_error *err);
 
 /**
  * Compile what the builder holds into an immutable rule set.  The builder stays valid
@@ -297,6 +300,25 @@ REPLYLINT_API uint32_t replylint_diag_column(const replylint_diag *d);
 REPLYLINT_API size_t replylint_diag_suggestion_count(const replylint_diag *d);
 /** The i-th suggested replacement, or NULL if i is out of range. */
 REPLYLINT_API const char *replylint_diag_suggestion(const replylint_diag *d, size_t i);
+
+/**
+ * Nonzero if replylint_fix() would apply this diagnostic's suggestion: it comes from a
+ * substitution (`swap`) with exactly one replacement.
+ */
+REPLYLINT_API int replylint_diag_fixable(const replylint_diag *d);
+
+/* ---- Fixing ------------------------------------------------------------------------- */
+
+/**
+ * Lint `text` and return it with every safe suggestion applied (see
+ * replylint_diag_fixable(); the replacement takes the case of the text it replaces:
+ * «Денежные средства» -> «Деньги»).  Everything else is kept byte for byte.  On success
+ * *out is a new NUL-terminated string of *out_len bytes (out_len may be NULL); release it
+ * with replylint_free().  Errors as replylint_lint(); on failure *out is NULL.
+ */
+REPLYLINT_API int replylint_fix(char **out, size_t *out_len, const replylint_ruleset *rs,
+                                const char *text, size_t len, const replylint_options *opts,
+                                replylint_error *err);
 
 /** Release a string the library returned through a `char **out`.  NULL is a no-op. */
 REPLYLINT_API void replylint_free(void *p);

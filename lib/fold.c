@@ -364,6 +364,8 @@ int replylint__fold(rl_folded *out, const char *text, size_t len)
 
     /* ASCII and Cyrillic never grow, so text made of them needs no realloc. */
     rl_out o = {NULL, NULL, 0, len + len / 16 + 16, 0};
+    if (o.cap > SIZE_MAX / sizeof *o.map)
+        return -1;
     o.s = malloc(o.cap);
     o.map = malloc(o.cap * sizeof *o.map);
     if (!o.s || !o.map)
@@ -387,6 +389,23 @@ int replylint__fold(rl_folded *out, const char *text, size_t len)
         }
         unsigned c = p[i];
         if (c < 0x80) {
+            /* ASCII followed by ASCII: no mark can follow, and each byte writes at most one.
+             * The byte is always stored and k advances unless it is a second space, which
+             * spares a mispredicted branch at every word boundary.  The loop stops on an
+             * ASCII byte, which the code below folds after looking further ahead. */
+            size_t stop = len - 1;
+            if (stop - i > cap - k - 1)
+                stop = i + (cap - k - 1);
+            while (i < stop && p[i + 1] < 0x80) {
+                unsigned f = rl_ascii[p[i]];
+                int sp = f == ' ';
+                d[k] = (char)f;
+                m[k] = (uint32_t)i;
+                k += (size_t) !(sp & ws);
+                ws = sp;
+                i++;
+            }
+            c = p[i];
             if (plain_after(p, len, i + 1)) {
                 unsigned char f = rl_ascii[c];
                 if (f != ' ') {

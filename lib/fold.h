@@ -29,7 +29,8 @@ typedef struct rl_folded {
 } rl_folded;
 
 /* Fold valid UTF-8 `text` (checked by the caller; may contain NUL bytes, which stay NUL).
- * Returns 0, or -1 on out of memory (out left empty).  len must be < 2^31.
+ * Returns 0, or -1 on out of memory (out left empty).  len must be < 2^31 (a longer text,
+ * or a NULL text with len > 0, also gets -1).
  *
  * A match [a,b) in the folded text covers [map[a], map[b]) of the original.  All bytes a
  * character produces map to that character's start, so a boundary inside one character's

@@ -167,7 +167,8 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to)
             }
         }
     }
-    qsort(c->occ, c->n_occ, sizeof(occ), cmp_occ);
+    if (c->n_occ > 1)
+        qsort(c->occ, c->n_occ, sizeof(occ), cmp_occ);
     size_t keep = 0, last_end = 0;
     for (size_t i = 0; i < c->n_occ; i++) {
         if (keep > 0 && c->occ[i].start < last_end)
@@ -311,6 +312,8 @@ static int rule_matches(lint_ctx *c, const replylint_rule *r)
         size_t ns = o->src ? o->src->n_suggest : r->n_suggest;
         if (emit(c, r, o->start, o->end, sugg, ns) != 0)
             return -1;
+        /* Only a substitution with one replacement is safe to apply unattended. */
+        c->report->diags[c->report->n - 1].fixable = o->src && ns == 1;
     }
     return 0;
 }
@@ -326,34 +329,38 @@ static int rule_require(lint_ctx *c, const replylint_rule *r)
     return emit(c, r, s.start, s.end, NULL, 0);
 }
 
-/* Does text token `t` name the person whose folded name part is `np`?  Exact, or for a
- * Cyrillic name the same stem with a short case ending («Ивану», «Ирине», «Игоря»): the
- * name is an input of each call, so it cannot go through the build-time dictionary. */
+/* Case endings of Russian first names after their stem (Иван-у, Ирин-ой, Игор-ем,
+ * Наталь-и).  The name is an input of each call, so it cannot go through the build-time
+ * dictionary; these endings decline first names and stop at surnames (Иван-ов).  Written
+ * with «е» for «ё», as folded text is. */
+static const char *const name_endings[] = {"а",  "я",  "у",  "ю",  "е",  "ы",  "и",
+                                           "ой", "ей", "ою", "ею", "ом", "ем", "ью"};
+
+/* Does folded token `tok` name the person whose folded name part is `np`? */
 static bool name_token_matches(const char *tok, size_t tl, const char *np, size_t nl)
 {
     if (tl == nl && memcmp(tok, np, nl) == 0)
         return true;
-    if (tl > 2 && tok[tl - 2] == '\'' && tok[tl - 1] == 's')
+    if (tl > 2 && tok[tl - 2] == '\'' && tok[tl - 1] == 's') /* English possessive */
         return tl - 2 == nl && memcmp(tok, np, nl) == 0;
     if (nl < 4 || ((unsigned char)np[0] != 0xD0 && (unsigned char)np[0] != 0xD1))
         return false;
-    /* Drop a final vowel, ь or й of the name (2 bytes in Cyrillic) to get its stem. */
+    /* The stem: the name without a final vowel, ь or й (each two bytes in Cyrillic). */
+    static const char *const finals[] = {"а", "я", "о", "е", "ы", "и", "ь", "й"};
     size_t stem = nl;
-    static const char *const endings[] = {"а", "я", "ь", "й", "о", "е", "и", "ы"};
-    for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++)
-        if (memcmp(np + nl - 2, endings[i], 2) == 0) {
+    for (size_t i = 0; i < sizeof(finals) / sizeof(finals[0]); i++)
+        if (memcmp(np + nl - 2, finals[i], 2) == 0) {
             stem = nl - 2;
             break;
         }
-    if (tl < stem || memcmp(tok, np, stem) != 0)
+    if (tl <= stem || memcmp(tok, np, stem) != 0)
         return false;
-    size_t rest = tl - stem;
-    if (rest > 6) /* at most three Cyrillic letters: «-ами» is the longest case ending */
-        return false;
-    for (size_t i = stem; i < tl; i += 2)
-        if ((unsigned char)tok[i] != 0xD0 && (unsigned char)tok[i] != 0xD1)
-            return false;
-    return true;
+    for (size_t i = 0; i < sizeof(name_endings) / sizeof(name_endings[0]); i++) {
+        size_t el = strlen(name_endings[i]);
+        if (tl - stem == el && memcmp(tok + stem, name_endings[i], el) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* Is any part of `name` used in [from, to) of the reply? */

@@ -72,7 +72,8 @@ typedef struct item {
 
 static int intern_slot(rl_phrase_index *ix, build_state *st, strvec *forms, uint32_t *slot)
 {
-    qsort(forms->v, forms->n, sizeof(char *), cmp_str);
+    if (forms->n > 1)
+        qsort(forms->v, forms->n, sizeof(char *), cmp_str);
     size_t keylen = 0;
     for (size_t i = 0; i < forms->n; i++)
         keylen += strlen(forms->v[i]) + 1;
@@ -336,7 +337,8 @@ int replylint__phrase_finish(rl_phrase_index *ix)
         rc = 0;
         goto out;
     }
-    qsort(st->terms, st->n_terms, sizeof(uint64_t), cmp_u64);
+    if (st->n_terms > 1)
+        qsort(st->terms, st->n_terms, sizeof(uint64_t), cmp_u64);
     ix->terms = malloc((st->n_terms ? st->n_terms : 1) * sizeof(uint32_t));
     if (!ix->terms)
         goto out;
@@ -361,7 +363,8 @@ int replylint__phrase_finish(rl_phrase_index *ix)
     for (size_t i = 0; i < st->n_lists; i++) {
         offset[i] = (uint32_t)at;
         ix->form_slots[at++] = (uint32_t)st->lists[i].n;
-        memcpy(&ix->form_slots[at], st->lists[i].slots, st->lists[i].n * sizeof(uint32_t));
+        if (st->lists[i].n)
+            memcpy(&ix->form_slots[at], st->lists[i].slots, st->lists[i].n * sizeof(uint32_t));
         at += st->lists[i].n;
     }
     for (size_t i = 0; i < ix->forms.cap; i++)

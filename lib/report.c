@@ -71,7 +71,8 @@ int replylint__report_finish(replylint_report *r, const char *text, size_t len,
         if ((int)r->diags[i].severity >= (int)min_severity)
             r->diags[keep++] = r->diags[i];
     r->n = keep;
-    qsort(r->diags, r->n, sizeof(*r->diags), cmp_diag);
+    if (r->n > 1)
+        qsort(r->diags, r->n, sizeof(*r->diags), cmp_diag);
     r->words = words;
     r->score = score_of(r, words);
     if (r->n == 0)
@@ -214,6 +215,11 @@ size_t replylint_diag_suggestion_count(const replylint_diag *d)
 const char *replylint_diag_suggestion(const replylint_diag *d, size_t i)
 {
     return d && i < d->n_suggest ? d->suggest[i] : NULL;
+}
+
+int replylint_diag_fixable(const replylint_diag *d)
+{
+    return d ? d->fixable : 0;
 }
 
 void replylint_free(void *p)

@@ -13,6 +13,7 @@ struct replylint_diag {
     uint32_t line, column;
     const char **suggest;
     size_t n_suggest;
+    int fixable; /* a swap with exactly one replacement */
 };
 
 struct replylint_report {
@@ -27,8 +28,7 @@ struct replylint_report {
 /* Append a diagnostic; strings are copied into the report.  Returns 0 or -1 (memory). */
 int replylint__report_add(replylint_report *r, const char *rule, const char *category,
                           replylint_severity sev, const char *message, const char *text,
-                          size_t start, size_t end, const char *const *suggest,
-                          size_t n_suggest);
+                          size_t start, size_t end, const char *const *suggest, size_t n_suggest);
 /* Drop findings below min_severity, sort, fill code point / UTF-16 / line offsets and
  * compute the score.  Returns 0 or -1 (memory). */
 int replylint__report_finish(replylint_report *r, const char *text, size_t len,

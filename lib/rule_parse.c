@@ -729,6 +729,18 @@ int replylint__parse_rules(rl_file *out, const char *yaml, size_t len, const cha
     yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
     if (!yaml_parser_load(&parser, &doc)) {
         yaml_mark_t m = parser.problem_mark;
+        if (parser.error == YAML_READER_ERROR) {
+            /* Reader errors (bad UTF-8) carry only a byte offset: derive line and column. */
+            m.line = m.column = 0;
+            for (size_t i = 0; i < parser.problem_offset && i < len; i++) {
+                if (yaml[i] == '\n') {
+                    m.line++;
+                    m.column = 0;
+                } else if (((unsigned char)yaml[i] & 0xC0) != 0x80) {
+                    m.column++;
+                }
+            }
+        }
         int rc = replylint__error_at(
             err, REPLYLINT_ERULE_SYNTAX, source, (uint32_t)m.line + 1, (uint32_t)m.column + 1,
             "YAML: %s%s%s", parser.problem ? parser.problem : "syntax error",

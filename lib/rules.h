@@ -85,7 +85,7 @@ struct replylint_rule {
 typedef struct rl_override {
     char *rule;
     uint32_t line, column;
-    int enabled; /* -1: unchanged */
+    int enabled;  /* -1: unchanged */
     int severity; /* 0: unchanged */
     bool has_max;
     unsigned max_chat, max_email;
@@ -126,7 +126,7 @@ typedef struct rl_phrase_info {
 typedef struct rl_forms rl_forms;
 
 typedef struct rl_phrase_index {
-    rl_strmap forms;     /* folded word form -> index into form_slots */
+    rl_strmap forms;      /* folded word form -> index into form_slots */
     uint32_t *form_slots; /* per form: count, then that many slot ids */
     size_t n_form_slots, cap_form_slots;
     uint32_t n_slots;
@@ -206,8 +206,8 @@ typedef struct rl_source {
     size_t len;
     bool check_examples;
 } rl_source;
-int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_src,
-                       rl_forms *forms, replylint_error *err);
+int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_src, rl_forms *forms,
+                       replylint_error *err);
 
 /* ---- linting (lint.c) ------------------------------------------------------------------- */
 

@@ -111,7 +111,8 @@ static int gather(replylint_ruleset *rs, const rl_source *src, size_t n_src, rep
             replylint__rule_clear(&rs->rules[i]);
     }
     rs->n_rules = keep;
-    qsort(rs->rules, rs->n_rules, sizeof(*rs->rules), cmp_rule);
+    if (rs->n_rules > 1)
+        qsort(rs->rules, rs->n_rules, sizeof(*rs->rules), cmp_rule);
     return 0;
 }
 
@@ -162,6 +163,19 @@ static int compile_regex(replylint_ruleset *rs, const replylint_rule *r, rl_matc
     /* JIT is an optimisation: where it is unavailable the interpreter runs instead. */
     (void)pcre2_jit_compile(m->re, PCRE2_JIT_COMPLETE);
     rs->has_regex = true;
+    return 0;
+}
+
+/* Shouting compares folded words, so fold the acronyms the author wrote («ПК», "VPN"). */
+static int fold_allow(replylint_rule *r, replylint_error *err)
+{
+    for (size_t i = 0; i < r->n_allow; i++) {
+        char *f = replylint__fold_str(r->allow[i], strlen(r->allow[i]), NULL);
+        if (!f)
+            return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+        free(r->allow[i]);
+        r->allow[i] = f;
+    }
     return 0;
 }
 
@@ -240,6 +254,7 @@ int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_s
             rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
             break;
         }
+        rc = fold_allow(r, err);
         rl_matcher *ms[2] = {&r->m, &r->then};
         for (int k = 0; k < 2 && rc == 0; k++) {
             if (ms[k]->n_phrases)

@@ -28,8 +28,7 @@ typedef struct rl_segments {
 UBreakIterator *replylint__sentence_iter_new(void);
 
 /* Segment valid UTF-8 text.  `tmpl` is cloned, never changed.  Returns 0 or -1. */
-int replylint__segment(rl_segments *out, const char *text, size_t len,
-                       const UBreakIterator *tmpl);
+int replylint__segment(rl_segments *out, const char *text, size_t len, const UBreakIterator *tmpl);
 void replylint__segments_free(rl_segments *s);
 
 #endif /* REPLYLINT_SEGMENT_H */

@@ -2,7 +2,8 @@
  * check_morph.c: tests for lib/morph.c on the real hunspell dictionaries (ru_RU, en_US) and on
  * small synthetic .aff/.dic pairs written to a temporary directory.
  *
- * The dictionaries are looked up in $REPLYLINT_DICT_DIR, else /usr/share/hunspell.
+ * The dictionaries are looked up in $REPLYLINT_DICT_DIR, else the build's
+ * REPLYLINT_DICT_DIR_DEFAULT if set, else /usr/share/hunspell.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -14,8 +15,7 @@
 #include <unistd.h>
 
 #include "../lib/morph.h"
-
-Suite *morph_suite(void);
+#include "suites.h"
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
@@ -89,6 +89,10 @@ static int has(const struct forms *f, const char *form)
 static void dict_path(char *buf, size_t len, const char *lang, const char *ext)
 {
     const char *dir = getenv("REPLYLINT_DICT_DIR");
+#ifdef REPLYLINT_DICT_DIR_DEFAULT
+    if (!dir || !*dir)
+        dir = REPLYLINT_DICT_DIR_DEFAULT; /* set by tests/CMakeLists.txt; may be empty */
+#endif
     if (!dir || !*dir)
         dir = "/usr/share/hunspell";
     snprintf(buf, len, "%s/%s.%s", dir, lang, ext);

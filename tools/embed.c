@@ -18,7 +18,7 @@ static int emit_array(FILE *out, const char *var, const char *path, size_t *len)
         fprintf(stderr, "embed: cannot open %s\n", path);
         return -1;
     }
-    fprintf(out, "static const char %s[] = {", var);
+    fprintf(out, "static const unsigned char %s[] = {", var);
     int c;
     size_t n = 0;
     while ((c = fgetc(in)) != EOF) {
@@ -64,13 +64,13 @@ int main(int argc, char **argv)
     fprintf(out, "\nconst rl_embedded_file replylint__embedded_rules[] = {\n");
     for (int i = 3; i < argc; i++) {
         char *eq = strchr(argv[i], '=');
-        fprintf(out, "    {\"%.*s\", rule_file_%d, %zu},\n", (int)(eq - argv[i]), argv[i], i - 3,
-                lens[i]);
+        fprintf(out, "    {\"%.*s\", (const char *)rule_file_%d, %zu},\n", (int)(eq - argv[i]),
+                argv[i], i - 3, lens[i]);
     }
     if (argc == 3)
         fprintf(out, "    {\"\", \"\", 0},\n");
     fprintf(out, "};\nconst size_t replylint__embedded_rules_count = %d;\n", argc - 3);
-    fprintf(out, "const char *const replylint__embedded_forms = forms;\n");
+    fprintf(out, "const char *const replylint__embedded_forms = (const char *)forms;\n");
     fprintf(out, "const size_t replylint__embedded_forms_len = %zu;\n", forms_len);
     free(lens);
     return fclose(out) == 0 ? 0 : 1;

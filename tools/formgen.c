@@ -110,8 +110,7 @@ int main(int argc, char **argv)
     int rc = replylint__compile(&rs, src, (size_t)n_src, forms, &err);
     if (rc) {
         if (err.line)
-            fprintf(stderr, "%s:%u:%u: error: %s\n", err.source, err.line, err.column,
-                    err.message);
+            fprintf(stderr, "%s:%u:%u: error: %s\n", err.source, err.line, err.column, err.message);
         else
             fprintf(stderr, "formgen: %s\n", err.message);
         return 1;
@@ -124,11 +123,11 @@ int main(int argc, char **argv)
     FILE *out = fopen(argv[2], "w");
     if (!out)
         return 1;
-    for (size_t i = 0; i < t.n; i++) {
+    for (size_t i = 0; i < t.n; i++)
         if (i == 0 || strcmp(t.lines[i], t.lines[i - 1]) != 0)
             fprintf(out, "%s\n", t.lines[i]);
+    for (size_t i = 0; i < t.n; i++)
         free(t.lines[i]);
-    }
     free(t.lines);
     for (int i = 0; i < n_src; i++)
         free(src[i].data);

@@ -1,0 +1,137 @@
+/*
+ * check_api.c: the contract of every public function at its edges: NULL arguments,
+ * wrong option versions, out-of-range indices, version agreement between header and
+ * library.  Each must return an error (or a harmless default), never crash.
+ */
+#include "helpers.h"
+#include "suites.h"
+
+START_TEST(test_version)
+{
+    ck_assert_uint_eq(replylint_version_number(), REPLYLINT_VERSION_NUMBER);
+    ck_assert_str_eq(replylint_version_string(), REPLYLINT_VERSION_STRING);
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%d.%d.%d", REPLYLINT_VERSION_MAJOR, REPLYLINT_VERSION_MINOR,
+             REPLYLINT_VERSION_PATCH);
+    ck_assert_str_eq(buf, REPLYLINT_VERSION_STRING);
+}
+END_TEST
+
+START_TEST(test_strerror_and_severity)
+{
+    int codes[] = {
+        REPLYLINT_OK,          REPLYLINT_ENOMEM,        REPLYLINT_EINVAL,       REPLYLINT_EIO,
+        REPLYLINT_EUTF8,       REPLYLINT_ETOOBIG,       REPLYLINT_ERULE_SYNTAX, REPLYLINT_ERULE,
+        REPLYLINT_ERULE_REGEX, REPLYLINT_ERULE_EXAMPLE, REPLYLINT_ENOTFOUND};
+    for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+        ck_assert_ptr_nonnull(replylint_strerror(codes[i]));
+        ck_assert_str_ne(replylint_strerror(codes[i]), "unknown error");
+    }
+    ck_assert_str_eq(replylint_strerror(-999), "unknown error");
+    ck_assert_str_eq(replylint_severity_name(REPLYLINT_SEV_WARNING), "warning");
+    ck_assert_ptr_null(replylint_severity_name((replylint_severity)9));
+}
+END_TEST
+
+START_TEST(test_options_init)
+{
+    replylint_options o;
+    memset(&o, 0x55, sizeof(o));
+    ck_assert_int_eq(replylint_options_init(&o, REPLYLINT_OPTIONS_VERSION), 0);
+    ck_assert_uint_eq(o.version, REPLYLINT_OPTIONS_VERSION);
+    ck_assert_ptr_null(o.customer_name);
+    ck_assert_int_eq(o.channel, REPLYLINT_CHANNEL_EMAIL);
+    ck_assert_int_eq(replylint_options_init(&o, 99), REPLYLINT_EINVAL);
+    ck_assert_int_eq(replylint_options_init(NULL, REPLYLINT_OPTIONS_VERSION), REPLYLINT_EINVAL);
+}
+END_TEST
+
+START_TEST(test_null_arguments)
+{
+    replylint_error err;
+    replylint_builder *b = NULL;
+    replylint_ruleset *rs = NULL;
+    replylint_report *r = NULL;
+    ck_assert_int_eq(replylint_builder_new(NULL, 0, NULL, &err), REPLYLINT_EINVAL);
+    ck_assert_int_eq(replylint_builder_new(&b, 0x80, NULL, &err), REPLYLINT_EINVAL);
+    ck_assert_ptr_null(b);
+    ck_assert_int_eq(replylint_builder_add_file(NULL, "x", &err), REPLYLINT_EINVAL);
+    ck_assert_int_eq(replylint_builder_add_buffer(NULL, "x", 1, "x", &err), REPLYLINT_EINVAL);
+    ck_assert_int_eq(replylint_builder_compile(NULL, NULL, &err), REPLYLINT_EINVAL);
+    ck_assert_int_eq(replylint_builder_compile(&rs, NULL, &err), REPLYLINT_EINVAL);
+    ck_assert_int_eq(replylint_ruleset_default(NULL, &err), REPLYLINT_EINVAL);
+    ck_assert_int_eq(replylint_lint(NULL, NULL, "x", 1, NULL, &err), REPLYLINT_EINVAL);
+    ck_assert_int_eq(replylint_lint(&r, NULL, "x", 1, NULL, &err), REPLYLINT_EINVAL);
+    ck_assert_ptr_null(r);
+    /* A NULL error struct is fine too. */
+    ck_assert_int_eq(replylint_lint(&r, NULL, "x", 1, NULL, NULL), REPLYLINT_EINVAL);
+
+    ck_assert_int_eq(replylint_builder_new(&b, 0, NULL, &err), 0);
+    ck_assert_int_eq(replylint_builder_add_file(b, NULL, &err), REPLYLINT_EINVAL);
+    ck_assert_int_eq(replylint_builder_add_buffer(b, NULL, 5, "x", &err), REPLYLINT_EINVAL);
+    ck_assert_int_eq(replylint_builder_add_buffer(b, NULL, 0, NULL, &err), 0); /* empty file */
+    ck_assert_int_eq(replylint_builder_compile(&rs, b, &err), 0);
+    ck_assert_int_eq(replylint_lint(&r, rs, NULL, 3, NULL, &err), REPLYLINT_EINVAL);
+    ck_assert_int_eq(replylint_lint(&r, rs, NULL, 0, NULL, &err), 0); /* empty reply */
+    replylint_report_free(r);
+
+    replylint_options o;
+    replylint_options_init(&o, REPLYLINT_OPTIONS_VERSION);
+    o.version = 0;
+    ck_assert_int_eq(replylint_lint(&r, rs, "x", 1, &o, &err), REPLYLINT_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.message, "version"));
+    replylint_options_init(&o, REPLYLINT_OPTIONS_VERSION);
+    o.channel = (replylint_channel)7;
+    ck_assert_int_eq(replylint_lint(&r, rs, "x", 1, &o, &err), REPLYLINT_EINVAL);
+
+    /* Accessors take NULL and out-of-range indices. */
+    ck_assert_uint_eq(replylint_report_count(NULL), 0);
+    ck_assert_ptr_null(replylint_report_get(NULL, 0));
+    ck_assert_str_eq(replylint_diag_rule(NULL), "");
+    ck_assert_uint_eq(replylint_diag_suggestion_count(NULL), 0);
+    ck_assert_ptr_null(replylint_diag_suggestion(NULL, 0));
+    size_t s, e;
+    ck_assert_int_eq(replylint_diag_offsets(NULL, REPLYLINT_UNIT_BYTE, &s, &e), REPLYLINT_EINVAL);
+    ck_assert_ptr_null(replylint_ruleset_get(rs, replylint_ruleset_count(rs)));
+    ck_assert_ptr_null(replylint_ruleset_find(rs, NULL));
+    ck_assert_ptr_null(replylint_ruleset_find(rs, "no.such.rule"));
+    ck_assert_str_eq(replylint_rule_id(NULL), "");
+    ck_assert_ptr_null(replylint_rule_example(NULL, 1, 0));
+
+    replylint_ruleset_free(rs);
+    replylint_builder_free(b);
+    replylint_builder_free(NULL);
+    replylint_ruleset_free(NULL);
+    replylint_report_free(NULL);
+    replylint_free(NULL);
+}
+END_TEST
+
+START_TEST(test_report_outlives_ruleset)
+{
+    replylint_error err;
+    replylint_ruleset *rs = NULL;
+    replylint_report *r = NULL;
+    ck_assert_int_eq(replylint_ruleset_default(&rs, &err), 0);
+    const char *t = "Денежные средства вернутся.";
+    ck_assert_int_eq(replylint_lint(&r, rs, t, strlen(t), NULL, &err), 0);
+    replylint_ruleset_free(rs);
+    ck_assert_uint_gt(replylint_report_count(r), 0);
+    for (size_t i = 0; i < replylint_report_count(r); i++)
+        ck_assert_uint_gt(strlen(replylint_diag_rule(replylint_report_get(r, i))), 0);
+    replylint_report_free(r);
+}
+END_TEST
+
+Suite *api_suite(void)
+{
+    Suite *s = suite_create("api");
+    TCase *tc = tcase_create("contract");
+    tcase_add_test(tc, test_version);
+    tcase_add_test(tc, test_strerror_and_severity);
+    tcase_add_test(tc, test_options_init);
+    tcase_add_test(tc, test_null_arguments);
+    tcase_add_test(tc, test_report_outlives_ruleset);
+    suite_add_tcase(s, tc);
+    return s;
+}

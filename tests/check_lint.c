@@ -1,0 +1,450 @@
+/*
+ * check_lint.c: what a lint call finds, and where.  A small rule set of every kind, then
+ * the same reply in different clothes (NFD, capitals, NBSP, line breaks, emoji, CRLF):
+ * the same findings, and offsets that point at exactly the flagged text in every unit.
+ */
+#include "helpers.h"
+#include "suites.h"
+
+#include <stdlib.h>
+
+static const char *rules_yaml =
+    "rules:\n"
+    "  - id: jargon.ru.money\n"
+    "    category: jargon\n"
+    "    language: ru\n"
+    "    kind: phrase\n"
+    "    message: 'Канцелярит: «{match}»'\n"
+    "    swap:\n"
+    "      денежные средства: деньги\n"
+    "      осуществить оплату: [оплатить, заплатить]\n"
+    "    examples: {bad: [Верните денежные средства.], good: [Верните деньги.]}\n"
+    "  - id: inconvenience.ru.sorry\n"
+    "    category: inconvenience\n"
+    "    language: ru\n"
+    "    kind: phrase\n"
+    "    message: Назовите проблему\n"
+    "    phrases: ['(приносить|принести) извинения за (доставленные|причиненные)? неудобства']\n"
+    "    examples: {bad: [Приносим извинения за неудобства.], good: [Простите за задержку.]}\n"
+    "  - id: inconvenience.en.sorry\n"
+    "    category: inconvenience\n"
+    "    language: en\n"
+    "    kind: phrase\n"
+    "    message: Name the problem\n"
+    "    phrases: ['apologize for (the|any) inconvenience', 'sorry for * inconvenience']\n"
+    "    examples: {bad: [We apologized for the inconveniences.], good: [Sorry the app crashed.]}\n"
+    "  - id: greeting.ru.missing\n"
+    "    category: greeting\n"
+    "    language: ru\n"
+    "    kind: require\n"
+    "    where: start\n"
+    "    message: Поздоровайтесь\n"
+    "    phrases: [здравствуйте, добрый (день|вечер|утро), привет]\n"
+    "    examples: {bad: [Ваш заказ готов.], good: ['Добрый день! Ваш заказ готов.']}\n"
+    "  - id: closing.ru.missing\n"
+    "    category: closing\n"
+    "    language: ru\n"
+    "    kind: require\n"
+    "    where: end\n"
+    "    message: Закончите на позитивной ноте\n"
+    "    phrases: [хорошего (дня|вечера), всего доброго]\n"
+    "    examples: {bad: [Заказ готов.], good: ['Заказ готов. Хорошего дня!']}\n"
+    "  - id: name.ru.unused\n"
+    "    category: name\n"
+    "    language: ru\n"
+    "    kind: name\n"
+    "    message: Обратитесь по имени\n"
+    "    examples:\n"
+    "      bad: [{text: Здравствуйте!, name: Иван}]\n"
+    "      good: [{text: 'Здравствуйте, Иван!', name: Иван}]\n"
+    "  - id: signature.ru.department\n"
+    "    category: signature\n"
+    "    language: ru\n"
+    "    kind: signature\n"
+    "    message: Подпишитесь своим именем\n"
+    "    department: [служба поддержки клиентов?, поддержка]\n"
+    "    signoff: [с уважением]\n"
+    "    examples:\n"
+    "      bad: [\"Готово.\\nС уважением,\\nСлужба поддержки\"]\n"
+    "      good: [\"Готово.\\nПетя Иванов,\\nСлужба поддержки\"]\n"
+    "  - id: length.ru.sentence\n"
+    "    category: length\n"
+    "    language: ru\n"
+    "    kind: length\n"
+    "    scope: sentence\n"
+    "    max: {chat: 5, email: 8}\n"
+    "    message: Длинное предложение\n"
+    "    examples:\n"
+    "      bad: [{text: 'раз два три четыре пять шесть.', channel: chat}]\n"
+    "      good: ['раз два три четыре пять шесть.']\n"
+    "  - id: tone.ru.caps\n"
+    "    category: tone\n"
+    "    language: ru\n"
+    "    kind: shouting\n"
+    "    allow: [смс]\n"
+    "    message: Не кричите\n"
+    "    examples: {bad: [Это НЕВОЗМОЖНО.], good: [Пришлите СМС или код IE9.]}\n"
+    "  - id: tone.any.marks\n"
+    "    category: tone\n"
+    "    kind: regex\n"
+    "    raw: true\n"
+    "    pattern: '[!?]*(?:!!|\\?\\?)[!?]*'\n"
+    "    message: Без восклицательных рядов\n"
+    "    examples: {bad: [Что???], good: [Что?]}\n"
+    "  - id: vague-time.ru.outage\n"
+    "    category: vague-time\n"
+    "    language: ru\n"
+    "    kind: conditional\n"
+    "    if: {phrases: [авария, ремонтные работы]}\n"
+    "    then: {pattern: '\\d{1,2}[:.]\\d{2}|завтра|сегодня'}\n"
+    "    message: Назовите срок\n"
+    "    examples: {bad: [Идут ремонтные работы.], good: [Идут ремонтные работы до 18:00.]}\n";
+
+static replylint_ruleset *rs;
+
+static void setup(void)
+{
+    replylint_error err;
+    rs = rules_from(rules_yaml, &err);
+    ck_assert_msg(rs != NULL, "%s:%u:%u: %s", err.source, err.line, err.column, err.message);
+}
+
+static void teardown(void)
+{
+    replylint_ruleset_free(rs);
+}
+
+static replylint_report *lint(const char *text, const char *name)
+{
+    replylint_options o;
+    replylint_error err;
+    replylint_report *r = NULL;
+    replylint_options_init(&o, REPLYLINT_OPTIONS_VERSION);
+    o.customer_name = name;
+    int rc = replylint_lint(&r, rs, text, strlen(text), &o, &err);
+    ck_assert_msg(rc == 0, "lint failed: %s", err.message);
+    return r;
+}
+
+/* Each offset pair selects exactly the diagnostic's text in its own unit. */
+static void check_offsets(const char *text, const replylint_diag *d)
+{
+    size_t bs, be, cs, ce, us, ue;
+    ck_assert_int_eq(replylint_diag_offsets(d, REPLYLINT_UNIT_BYTE, &bs, &be), 0);
+    ck_assert_int_eq(replylint_diag_offsets(d, REPLYLINT_UNIT_CODEPOINT, &cs, &ce), 0);
+    ck_assert_int_eq(replylint_diag_offsets(d, REPLYLINT_UNIT_UTF16, &us, &ue), 0);
+    ck_assert_int_eq(replylint_diag_offsets(d, (replylint_unit)7, &bs, &be), REPLYLINT_EINVAL);
+    const char *t = replylint_diag_text(d);
+    ck_assert_uint_eq(be - bs, strlen(t));
+    ck_assert(memcmp(text + bs, t, be - bs) == 0);
+    /* Recount code points and UTF-16 units independently of the library. */
+    size_t cp = 0, u16 = 0;
+    for (size_t i = 0; i < be; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if ((c & 0xC0) == 0x80)
+            continue;
+        if (i == bs) {
+            ck_assert_uint_eq(cp, cs);
+            ck_assert_uint_eq(u16, us);
+        }
+        cp++;
+        u16 += c >= 0xF0 ? 2 : 1;
+    }
+    ck_assert_uint_eq(cp, ce);
+    ck_assert_uint_eq(u16, ue);
+}
+
+#define REPLY_RU                                                                                                                                                       \
+    "Здравствуйте! 😀\nПриносим извинения за доставленные неудобства. Денежными средствами " \
+    "можно оплатить заказ."
+
+START_TEST(test_reply_findings_and_offsets)
+{
+    replylint_report *r = lint(REPLY_RU, "Иван");
+    ck_assert_str_eq(replylint_report_language(r), "ru");
+    const replylint_diag *j = find_diag(r, "jargon.ru.money");
+    ck_assert_ptr_nonnull(j);
+    ck_assert_str_eq(replylint_diag_text(j), "Денежными средствами");
+    ck_assert_uint_eq(replylint_diag_suggestion_count(j), 1);
+    ck_assert_str_eq(replylint_diag_suggestion(j, 0), "Деньги");
+    ck_assert_str_eq(replylint_diag_message(j), "Канцелярит: «Денежными средствами»");
+    ck_assert_uint_eq(replylint_diag_line(j), 2);
+    ck_assert_uint_eq(replylint_diag_column(j), 48);
+    const replylint_diag *inc = find_diag(r, "inconvenience.ru.sorry");
+    ck_assert_ptr_nonnull(inc);
+    ck_assert_str_eq(replylint_diag_text(inc), "Приносим извинения за доставленные неудобства");
+    ck_assert_ptr_nonnull(find_diag(r, "name.ru.unused"));
+    ck_assert_ptr_null(find_diag(r, "greeting.ru.missing"));
+    for (size_t i = 0; i < replylint_report_count(r); i++)
+        check_offsets(REPLY_RU, replylint_report_get(r, i));
+    double score = replylint_report_score(r);
+    ck_assert(score > 0.0 && score < 10.0);
+    replylint_report_free(r);
+}
+END_TEST
+
+/* The same reply in other clothes gives the same rules. */
+static void expect_same(const char *text)
+{
+    replylint_report *r = lint(text, "Иван");
+    ck_assert_msg(find_diag(r, "jargon.ru.money") != NULL, "jargon missed in: %s", text);
+    ck_assert_msg(find_diag(r, "inconvenience.ru.sorry") != NULL, "inconvenience missed: %s", text);
+    ck_assert_msg(find_diag(r, "name.ru.unused") != NULL, "name missed: %s", text);
+    ck_assert_msg(find_diag(r, "greeting.ru.missing") == NULL, "greeting false alarm: %s", text);
+    for (size_t i = 0; i < replylint_report_count(r); i++)
+        check_offsets(text, replylint_report_get(r, i));
+    replylint_report_free(r);
+}
+
+START_TEST(test_variants)
+{
+    /* NFD: «й» as и + U+0306 in «Здравствуйте». */
+    expect_same("Здравствуи\xcc\x86те! 😀\nПриносим извинения за доставленные неудобства. "
+                "Денежными средствами можно оплатить заказ.");
+    /* Capitals. */
+    expect_same("ЗДРАВСТВУЙТЕ! 😀\nПРИНОСИМ ИЗВИНЕНИЯ ЗА ДОСТАВЛЕННЫЕ НЕУДОБСТВА. ДЕНЕЖНЫМИ "
+                "СРЕДСТВАМИ МОЖНО ОПЛАТИТЬ ЗАКАЗ.");
+    /* NBSP and line breaks (CRLF too) inside the phrases. */
+    expect_same("Здравствуйте! 😀\r\nПриносим\xc2\xa0извинения за\r\nдоставленные  неудобства. "
+                "Денежными\nсредствами можно оплатить заказ.");
+    /* ё for е does not hide anything either. */
+    expect_same("Здравствуйте!\nПриносим извинения за доставлённые неудобства. Денежными "
+                "средствами можно оплатить заказ.");
+}
+END_TEST
+
+START_TEST(test_inflection_en)
+{
+    const char *t = "Hi Anna, we apologized for the inconveniences. Sorry for this inconvenience.";
+    replylint_report *r = lint(t, NULL);
+    ck_assert_str_eq(replylint_report_language(r), "en");
+    ck_assert_uint_eq(replylint_report_count(r), 2);
+    ck_assert_str_eq(replylint_diag_text(replylint_report_get(r, 0)),
+                     "apologized for the inconveniences");
+    ck_assert_str_eq(replylint_diag_text(replylint_report_get(r, 1)),
+                     "Sorry for this inconvenience");
+    replylint_report_free(r);
+}
+END_TEST
+
+START_TEST(test_phrase_not_across_punctuation)
+{
+    replylint_report *r = lint("Здравствуйте! Нужны денежные. Средства есть.", NULL);
+    ck_assert_ptr_null(find_diag(r, "jargon.ru.money"));
+    replylint_report_free(r);
+}
+END_TEST
+
+START_TEST(test_name_inflected)
+{
+    replylint_report *r = lint("Здравствуйте! Передали Ивану ваш вопрос.", "Иван");
+    ck_assert_ptr_null(find_diag(r, "name.ru.unused"));
+    replylint_report_free(r);
+    r = lint("Здравствуйте, ирина! Хорошего дня!", "Ирина");
+    ck_assert_ptr_null(find_diag(r, "name.ru.unused"));
+    replylint_report_free(r);
+    r = lint("Здравствуйте! Написали Ирине.", "ИРИНА");
+    ck_assert_ptr_null(find_diag(r, "name.ru.unused"));
+    replylint_report_free(r);
+    r = lint("Здравствуйте! Иванов передал вам привет.", "Иван");
+    ck_assert_ptr_nonnull(find_diag(r, "name.ru.unused")); /* a surname is not the name */
+    replylint_report_free(r);
+}
+END_TEST
+
+START_TEST(test_greeting_and_closing_positions)
+{
+    replylint_report *r = lint("Ваш заказ готов. Здравствуйте! Хорошего дня.", NULL);
+    const replylint_diag *g = find_diag(r, "greeting.ru.missing");
+    ck_assert_ptr_nonnull(g); /* a greeting in the middle is not at the start */
+    ck_assert_str_eq(replylint_diag_text(g), "Ваш заказ готов.");
+    ck_assert_ptr_null(find_diag(r, "closing.ru.missing"));
+    replylint_report_free(r);
+    r = lint("Здравствуйте! Хорошего дня. Заказ готов. Оплата прошла. Чек на почте.", NULL);
+    const replylint_diag *c = find_diag(r, "closing.ru.missing");
+    ck_assert_ptr_nonnull(c); /* a closing far from the end does not count */
+    ck_assert_str_eq(replylint_diag_text(c), "Чек на почте.");
+    replylint_report_free(r);
+}
+END_TEST
+
+START_TEST(test_signature)
+{
+    replylint_report *r = lint(
+        "Здравствуйте! Готово. Хорошего дня!\n\nС уважением,\nСлужба поддержки клиентов", NULL);
+    const replylint_diag *s = find_diag(r, "signature.ru.department");
+    ck_assert_ptr_nonnull(s);
+    ck_assert_str_eq(replylint_diag_text(s), "С уважением,\nСлужба поддержки клиентов");
+    replylint_report_free(r);
+    r = lint("Здравствуйте! Готово. Хорошего дня!\nПетя Иванов,\nСлужба поддержки клиентов", NULL);
+    ck_assert_ptr_null(find_diag(r, "signature.ru.department"));
+    replylint_report_free(r);
+}
+END_TEST
+
+START_TEST(test_shouting_and_marks)
+{
+    replylint_report *r = lint("Здравствуйте! Это НЕВОЗМОЖНО!!! Пришлите СМС, ПК и RUTUBE.", NULL);
+    const replylint_diag *d = find_diag(r, "tone.ru.caps");
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(replylint_diag_text(d), "НЕВОЗМОЖНО");
+    ck_assert_str_eq(replylint_diag_suggestion(d, 0), "невозможно");
+    ck_assert_int_eq(replylint_diag_severity(d), REPLYLINT_SEV_ERROR);
+    const replylint_diag *m = find_diag(r, "tone.any.marks");
+    ck_assert_ptr_nonnull(m);
+    ck_assert_str_eq(replylint_diag_text(m), "!!!");
+    size_t caps = 0;
+    for (size_t i = 0; i < replylint_report_count(r); i++)
+        caps += strcmp(replylint_diag_rule(replylint_report_get(r, i)), "tone.ru.caps") == 0;
+    ck_assert_uint_eq(caps, 1);
+    replylint_report_free(r);
+}
+END_TEST
+
+START_TEST(test_conditional)
+{
+    replylint_report *r = lint("Здравствуйте! У нас авария на линии.", NULL);
+    const replylint_diag *d = find_diag(r, "vague-time.ru.outage");
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(replylint_diag_text(d), "авария");
+    replylint_report_free(r);
+    r = lint("Здравствуйте! У нас авария, починим к 17:30.", NULL);
+    ck_assert_ptr_null(find_diag(r, "vague-time.ru.outage"));
+    replylint_report_free(r);
+}
+END_TEST
+
+START_TEST(test_length_channel)
+{
+    const char *t = "Здравствуйте! Раз два три четыре пять шесть семь.";
+    replylint_options o;
+    replylint_report *r = NULL;
+    replylint_error err;
+    replylint_options_init(&o, REPLYLINT_OPTIONS_VERSION);
+    ck_assert_int_eq(replylint_lint(&r, rs, t, strlen(t), &o, &err), 0);
+    ck_assert_ptr_null(find_diag(r, "length.ru.sentence"));
+    replylint_report_free(r);
+    o.channel = REPLYLINT_CHANNEL_CHAT;
+    ck_assert_int_eq(replylint_lint(&r, rs, t, strlen(t), &o, &err), 0);
+    const replylint_diag *d = find_diag(r, "length.ru.sentence");
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(replylint_diag_text(d), "Раз два три четыре пять шесть семь.");
+    replylint_report_free(r);
+}
+END_TEST
+
+START_TEST(test_min_severity_and_score)
+{
+    const char *t = "Ваш заказ готов. Это НЕВОЗМОЖНО.";
+    replylint_options o;
+    replylint_report *all = NULL, *errs = NULL;
+    replylint_error err;
+    replylint_options_init(&o, REPLYLINT_OPTIONS_VERSION);
+    ck_assert_int_eq(replylint_lint(&all, rs, t, strlen(t), &o, &err), 0);
+    o.min_severity = REPLYLINT_SEV_ERROR;
+    ck_assert_int_eq(replylint_lint(&errs, rs, t, strlen(t), &o, &err), 0);
+    ck_assert_uint_gt(replylint_report_count(all), replylint_report_count(errs));
+    for (size_t i = 0; i < replylint_report_count(errs); i++)
+        ck_assert_int_eq(replylint_diag_severity(replylint_report_get(errs, i)),
+                         REPLYLINT_SEV_ERROR);
+    /* Fewer findings never score lower. */
+    ck_assert(replylint_report_score(errs) >= replylint_report_score(all));
+    replylint_report_free(all);
+    replylint_report_free(errs);
+
+    replylint_report *clean = lint("Здравствуйте, Иван! Заказ готов. Хорошего дня!", "Иван");
+    ck_assert_uint_eq(replylint_report_count(clean), 0);
+    ck_assert(replylint_report_score(clean) == 10.0);
+    replylint_report_free(clean);
+}
+END_TEST
+
+START_TEST(test_forced_language)
+{
+    replylint_options o;
+    replylint_report *r = NULL;
+    replylint_error err;
+    replylint_options_init(&o, REPLYLINT_OPTIONS_VERSION);
+    o.lang = REPLYLINT_LANG_EN;
+    const char *t = "Денежные средства вернутся.";
+    ck_assert_int_eq(replylint_lint(&r, rs, t, strlen(t), &o, &err), 0);
+    ck_assert_str_eq(replylint_report_language(r), "en");
+    ck_assert_ptr_null(find_diag(r, "jargon.ru.money"));
+    replylint_report_free(r);
+}
+END_TEST
+
+START_TEST(test_empty_and_whitespace)
+{
+    replylint_report *r = lint("", "Иван");
+    ck_assert_ptr_nonnull(r);
+    for (size_t i = 0; i < replylint_report_count(r); i++) {
+        size_t s, e;
+        replylint_diag_offsets(replylint_report_get(r, i), REPLYLINT_UNIT_BYTE, &s, &e);
+        ck_assert_uint_eq(s, 0);
+        ck_assert_uint_eq(e, 0);
+    }
+    replylint_report_free(r);
+    r = lint(" \n\t \xc2\xa0 ", NULL);
+    ck_assert_ptr_nonnull(r);
+    replylint_report_free(r);
+}
+END_TEST
+
+START_TEST(test_invalid_utf8)
+{
+    replylint_report *r = (replylint_report *)1;
+    replylint_error err;
+    const char t[] = "Здравствуйте! \xd0 плохо";
+    ck_assert_int_eq(replylint_lint(&r, rs, t, sizeof(t) - 1, NULL, &err), REPLYLINT_EUTF8);
+    ck_assert_ptr_null(r);
+    ck_assert_uint_eq(err.offset, 26); /* 12 two-byte letters, '!', ' ' */
+    ck_assert_ptr_nonnull(strstr(err.message, "byte 26"));
+    const char overlong[] = "ok \xc0\xaf";
+    ck_assert_int_eq(replylint_lint(&r, rs, overlong, 5, NULL, &err), REPLYLINT_EUTF8);
+    ck_assert_uint_eq(err.offset, 3);
+    const char surrogate[] = "ok \xed\xa0\x80";
+    ck_assert_int_eq(replylint_lint(&r, rs, surrogate, 6, NULL, &err), REPLYLINT_EUTF8);
+}
+END_TEST
+
+START_TEST(test_nul_bytes_and_limit)
+{
+    replylint_report *r = NULL;
+    replylint_error err;
+    const char t[] = "Денежные\0 средства \0денежные средства";
+    ck_assert_int_eq(replylint_lint(&r, rs, t, sizeof(t) - 1, NULL, &err), 0);
+    ck_assert_ptr_nonnull(find_diag(r, "jargon.ru.money"));
+    replylint_report_free(r);
+
+    replylint_options o;
+    replylint_options_init(&o, REPLYLINT_OPTIONS_VERSION);
+    o.max_bytes = 10;
+    ck_assert_int_eq(replylint_lint(&r, rs, t, sizeof(t) - 1, &o, &err), REPLYLINT_ETOOBIG);
+    ck_assert_ptr_null(r);
+}
+END_TEST
+
+Suite *lint_suite(void)
+{
+    Suite *s = suite_create("lint");
+    TCase *tc = tcase_create("findings");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_reply_findings_and_offsets);
+    tcase_add_test(tc, test_variants);
+    tcase_add_test(tc, test_inflection_en);
+    tcase_add_test(tc, test_phrase_not_across_punctuation);
+    tcase_add_test(tc, test_name_inflected);
+    tcase_add_test(tc, test_greeting_and_closing_positions);
+    tcase_add_test(tc, test_signature);
+    tcase_add_test(tc, test_shouting_and_marks);
+    tcase_add_test(tc, test_conditional);
+    tcase_add_test(tc, test_length_channel);
+    tcase_add_test(tc, test_min_severity_and_score);
+    tcase_add_test(tc, test_forced_language);
+    tcase_add_test(tc, test_empty_and_whitespace);
+    tcase_add_test(tc, test_invalid_utf8);
+    tcase_add_test(tc, test_nul_bytes_and_limit);
+    suite_add_tcase(s, tc);
+    return s;
+}

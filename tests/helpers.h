@@ -1,0 +1,40 @@
+/* helpers.h: small shared helpers for the test suites. */
+#ifndef REPLYLINT_TEST_HELPERS_H
+#define REPLYLINT_TEST_HELPERS_H
+
+#include "replylint.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Compile a rule set from one YAML text, without the defaults. */
+static inline replylint_ruleset *rules_from(const char *yaml, replylint_error *err)
+{
+    replylint_builder *b = NULL;
+    replylint_ruleset *rs = NULL;
+    ck_assert_int_eq(replylint_builder_new(&b, REPLYLINT_BUILD_NO_DEFAULTS, NULL, err), 0);
+    if (replylint_builder_add_buffer(b, yaml, strlen(yaml), "test.yaml", err) == 0)
+        ck_assert_int_eq(replylint_builder_compile(&rs, b, err), 0);
+    replylint_builder_free(b);
+    return rs;
+}
+
+/* The diagnostic of rule `rule`, or NULL. */
+static inline const replylint_diag *find_diag(const replylint_report *r, const char *rule)
+{
+    for (size_t i = 0; i < replylint_report_count(r); i++)
+        if (strcmp(replylint_diag_rule(replylint_report_get(r, i)), rule) == 0)
+            return replylint_report_get(r, i);
+    return NULL;
+}
+
+static inline const replylint_diag *find_category(const replylint_report *r, const char *cat)
+{
+    for (size_t i = 0; i < replylint_report_count(r); i++)
+        if (strcmp(replylint_diag_category(replylint_report_get(r, i)), cat) == 0)
+            return replylint_report_get(r, i);
+    return NULL;
+}
+
+#endif
