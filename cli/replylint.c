@@ -32,7 +32,7 @@ enum exit_code { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 enum parse_result { PARSE_OK, PARSE_HELP, PARSE_ERROR };
 
 /* Bits, so that an option can say which commands accept it. */
-enum command { CMD_CHECK = 1u << 0, CMD_RULES = 1u << 1, CMD_EXPLAIN = 1u << 2 };
+enum command { CMD_CHECK = 1u << 0, CMD_RULES = 1u << 1, CMD_EXPLAIN = 1u << 2, CMD_FIX = 1u << 3 };
 
 enum format { FORMAT_TEXT, FORMAT_JSON };
 
@@ -84,6 +84,7 @@ struct checker {
 
 static const char *const help_lines[] = {
     "Usage: replylint check [FILE...] [OPTIONS]",
+    "       replylint fix [FILE|-] [--name NAME] [--agent NAME] [--channel C] [--lang L]",
     "       replylint rules [--rules PATH]... [--format text|json]",
     "       replylint explain RULE [--rules PATH]...",
     "       replylint --help | --version",
@@ -92,6 +93,8 @@ static const char *const help_lines[] = {
     "",
     "Commands:",
     "  check     lint each FILE; no FILE, or '-', reads standard input",
+    "  fix       print the reply with every safe suggestion applied (a substitution",
+    "            with one replacement, case kept); everything else byte for byte",
     "  rules     list the enabled rules: id, category, language, severity, kind, message",
     "  explain   show what a rule wants, why, where it is defined, and its examples",
     "",
@@ -804,6 +807,44 @@ static int cmd_check(const struct cli *cli)
     return status;
 }
 
+/* ---- fix ------------------------------------------------------------------------------ */
+
+/* Print the reply with every safe suggestion applied; the rest byte for byte. */
+static int cmd_fix(const struct cli *cli)
+{
+    const char *arg = cli->n_operands ? cli->operands[0] : "-";
+    replylint_ruleset *rs = NULL;
+    struct checker ck;
+    struct input in = {NULL, NULL, 0};
+    replylint_error err;
+    char *fixed = NULL;
+    size_t fixed_len = 0;
+    int status = EXIT_CLEAN;
+
+    if (load_rules(cli, &rs) != 0)
+        return EXIT_TROUBLE;
+    ck.cli = cli;
+    ck.rs = rs;
+    ck.style.color = 0;
+    if (read_input(&ck, arg, &in) != 0) {
+        replylint_ruleset_free(rs);
+        return EXIT_TROUBLE;
+    }
+    memset(&err, 0, sizeof err);
+    int rc = replylint_fix(&fixed, &fixed_len, rs, in.data, in.len, &cli->opts, &err);
+    if (rc != REPLYLINT_OK) {
+        report_lint_error(&ck, &in, &err, rc);
+        status = EXIT_TROUBLE;
+    } else if (fwrite(fixed, 1, fixed_len, stdout) != fixed_len || fflush(stdout) != 0) {
+        fprintf(stderr, "replylint: cannot write the fixed text: %s\n", strerror(errno));
+        status = EXIT_TROUBLE;
+    }
+    replylint_free(fixed);
+    free(in.data);
+    replylint_ruleset_free(rs);
+    return status;
+}
+
 /* ---- rules ---------------------------------------------------------------------------- */
 
 static json_t *rule_json(const replylint_rule *r)
@@ -1091,15 +1132,15 @@ struct option_spec {
 };
 
 static const struct option_spec option_specs[] = {
-    {"name", CMD_CHECK, apply_name},
-    {"agent", CMD_CHECK, apply_agent},
-    {"channel", CMD_CHECK, apply_channel},
-    {"lang", CMD_CHECK, apply_lang},
-    {"rules", CMD_CHECK | CMD_RULES | CMD_EXPLAIN, apply_rules},
+    {"name", CMD_CHECK | CMD_FIX, apply_name},
+    {"agent", CMD_CHECK | CMD_FIX, apply_agent},
+    {"channel", CMD_CHECK | CMD_FIX, apply_channel},
+    {"lang", CMD_CHECK | CMD_FIX, apply_lang},
+    {"rules", CMD_CHECK | CMD_RULES | CMD_EXPLAIN | CMD_FIX, apply_rules},
     {"format", CMD_CHECK | CMD_RULES, apply_format},
     {"fail-level", CMD_CHECK, apply_fail_level},
     {"color", CMD_CHECK, apply_color},
-    {"defaults", CMD_CHECK | CMD_RULES | CMD_EXPLAIN, apply_defaults},
+    {"defaults", CMD_CHECK | CMD_RULES | CMD_EXPLAIN | CMD_FIX, apply_defaults},
 };
 
 static const struct option_spec *find_option(const char *name, size_t len, unsigned command)
@@ -1150,6 +1191,10 @@ static int check_operands(const struct cli *cli)
         usage_error("'rules' takes no arguments, got '%s'", cli->operands[0]);
         return -1;
     }
+    if (cli->command == CMD_FIX && cli->n_operands > 1) {
+        usage_error("'fix' takes one FILE (or '-'), got %zu", cli->n_operands);
+        return -1;
+    }
     if (cli->command == CMD_EXPLAIN && cli->n_operands != 1) {
         usage_error("'explain' takes exactly one rule id");
         return -1;
@@ -1191,6 +1236,8 @@ static unsigned find_command(const char *name)
         return CMD_RULES;
     if (strcmp(name, "explain") == 0)
         return CMD_EXPLAIN;
+    if (strcmp(name, "fix") == 0)
+        return CMD_FIX;
     return 0;
 }
 
@@ -1234,6 +1281,7 @@ static int run_command(int argc, char **argv)
             break;
         case PARSE_OK:
             status = cli.command == CMD_CHECK   ? cmd_check(&cli)
+                     : cli.command == CMD_FIX   ? cmd_fix(&cli)
                      : cli.command == CMD_RULES ? cmd_rules(&cli)
                                                 : cmd_explain(&cli);
             break;

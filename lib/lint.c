@@ -19,6 +19,7 @@
 typedef struct occ {
     size_t start, end;
     const rl_phrase_src *src; /* NULL for a regex match */
+    uint32_t pid;             /* the phrase, for suggestion agreement */
 } occ;
 
 typedef struct lint_ctx {
@@ -111,11 +112,11 @@ static int bucket_hits(lint_ctx *c)
     return 0;
 }
 
-static int add_occ(lint_ctx *c, size_t start, size_t end, const rl_phrase_src *src)
+static int add_occ(lint_ctx *c, size_t start, size_t end, const rl_phrase_src *src, uint32_t pid)
 {
     if (RL_GROW(c->occ, c->cap_occ, c->n_occ + 1) != 0)
         return -1;
-    c->occ[c->n_occ++] = (occ){start, end, src};
+    c->occ[c->n_occ++] = (occ){start, end, src, pid};
     return 0;
 }
 
@@ -136,7 +137,7 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to)
         for (size_t i = 0; i < c->hit_count[m->matcher]; i++) {
             size_t s = orig_of(c, h[i].start), e = orig_of(c, h[i].end);
             if (s >= from && s < to &&
-                add_occ(c, s, e, c->rs->phrases.phrases[h[i].phrase].src) != 0)
+                add_occ(c, s, e, c->rs->phrases.phrases[h[i].phrase].src, h[i].phrase) != 0)
                 return -1;
         }
     }
@@ -156,7 +157,7 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to)
             if (b > a) {
                 size_t s = m->raw ? a : orig_of(c, (uint32_t)a);
                 size_t e = m->raw ? b : orig_of(c, (uint32_t)b);
-                if (s >= from && s < to && add_occ(c, s, e, NULL) != 0)
+                if (s >= from && s < to && add_occ(c, s, e, NULL, UINT32_MAX) != 0)
                     return -1;
                 pos = b;
             } else {
@@ -240,10 +241,18 @@ static char *format_message(const char *msg, const char *text, size_t len)
     char *out = malloc(ml + len + 1);
     if (!out)
         return NULL;
-    size_t pre = (size_t)(p - msg);
+    size_t pre = (size_t)(p - msg), o = pre;
     memcpy(out, msg, pre);
-    memcpy(out + pre, text, len);
-    strcpy(out + pre + len, p + 7);
+    /* A phrase broken across lines is quoted on one line. */
+    for (size_t i = 0; i < len; i++) {
+        char ch = text[i];
+        bool space = ch == '\n' || ch == '\r' || ch == '\t' || ch == ' ';
+        if (!space)
+            out[o++] = ch;
+        else if (o > pre && out[o - 1] != ' ')
+            out[o++] = ' ';
+    }
+    strcpy(out + o, p + 7);
     return out;
 }
 
@@ -300,6 +309,49 @@ static rl_span missing_span(lint_ctx *c, rl_where where)
     return c->seg.start;
 }
 
+/* The first token starting at or after original offset `at` (tokens are in order). */
+static size_t token_at(const lint_ctx *c, size_t at)
+{
+    size_t lo = 0, hi = c->n_toks;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (orig_of(c, c->toks[mid].start) < at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Fill sugg[] with the occurrence's suggestions, each inflected to agree with the word of
+ * the phrase that the reply inflected («денежными средствами» -> «деньгами»). */
+static void agreed_suggestions(const lint_ctx *c, const occ *o, const char **sugg, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sugg[i] = o->src->suggest[i];
+    const rl_phrase_info *info = &c->rs->phrases.phrases[o->pid];
+    if (!info->written)
+        return;
+    size_t t0 = token_at(c, o->start), t1 = token_at(c, o->end);
+    if (t1 - t0 != info->n_items)
+        return;
+    /* The head is the last word the reply inflected away from how the rule wrote it. */
+    for (size_t k = info->n_items; k-- > 0;) {
+        const rl_token *t = &c->toks[t0 + k];
+        const char *w = info->written[k];
+        size_t tl = t->end - t->start;
+        if (!w || (strlen(w) == tl && memcmp(w, c->folded.s + t->start, tl) == 0))
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            const char *a = replylint__phrase_agreed(&c->rs->phrases, o->pid, (uint32_t)i,
+                                                     (uint32_t)k, c->folded.s + t->start, tl);
+            if (a)
+                sugg[i] = a;
+        }
+        return;
+    }
+}
+
 static int rule_matches(lint_ctx *c, const replylint_rule *r)
 {
     rl_span reg = region(c, r->where);
@@ -307,9 +359,14 @@ static int rule_matches(lint_ctx *c, const replylint_rule *r)
         return -1;
     for (size_t i = 0; i < c->n_occ; i++) {
         const occ *o = &c->occ[i];
-        const char *const *sugg =
-            o->src ? (const char *const *)o->src->suggest : (const char *const *)r->suggest;
-        size_t ns = o->src ? o->src->n_suggest : r->n_suggest;
+        const char *agreed[16];
+        const char *const *sugg = (const char *const *)r->suggest;
+        size_t ns = r->n_suggest;
+        if (o->src) {
+            ns = o->src->n_suggest < 16 ? o->src->n_suggest : 16;
+            agreed_suggestions(c, o, agreed, ns);
+            sugg = agreed;
+        }
         if (emit(c, r, o->start, o->end, sugg, ns) != 0)
             return -1;
         /* Only a substitution with one replacement is safe to apply unattended. */
@@ -363,8 +420,24 @@ static bool name_token_matches(const char *tok, size_t tl, const char *np, size_
     return false;
 }
 
-/* Is any part of `name` used in [from, to) of the reply? */
-static int name_used(lint_ctx *c, const char *name, size_t from, size_t to, bool *used)
+/* Does any token in [from, to) of the reply name `np` (a folded name part)? */
+static bool part_used(const lint_ctx *c, const char *np, size_t nl, size_t from, size_t to)
+{
+    for (size_t i = 0; i < c->n_toks; i++) {
+        size_t s = orig_of(c, c->toks[i].start);
+        if (s < from || s >= to)
+            continue;
+        if (name_token_matches(c->folded.s + c->toks[i].start, c->toks[i].end - c->toks[i].start,
+                               np, nl))
+            return true;
+    }
+    return false;
+}
+
+/* Is any part of `name`, or a variant of it from the rule's aliases (Александр: Саша,
+ * Шура), used in [from, to) of the reply? */
+static int name_used(lint_ctx *c, const replylint_rule *r, const char *name, size_t from, size_t to,
+                     bool *used)
 {
     *used = false;
     size_t fl = 0;
@@ -377,14 +450,17 @@ static int name_used(lint_ctx *c, const char *name, size_t from, size_t to, bool
         free(fname);
         return -1;
     }
-    for (size_t i = 0; i < c->n_toks && !*used; i++) {
-        size_t s = orig_of(c, c->toks[i].start);
-        if (s < from || s >= to)
-            continue;
-        const char *tok = c->folded.s + c->toks[i].start;
-        size_t tl = c->toks[i].end - c->toks[i].start;
-        for (size_t k = 0; k < nn && !*used; k++)
-            *used = name_token_matches(tok, tl, fname + nt[k].start, nt[k].end - nt[k].start);
+    for (size_t k = 0; k < nn && !*used; k++) {
+        const char *np = fname + nt[k].start;
+        size_t nl = nt[k].end - nt[k].start;
+        *used = part_used(c, np, nl, from, to);
+        for (size_t a = 0; r && a < r->n_aliases && !*used; a++) {
+            if (strlen(r->aliases[a]) != nl || memcmp(r->aliases[a], np, nl) != 0)
+                continue;
+            for (size_t b = 0; b < r->n_aliases && !*used; b++)
+                if (r->alias_group[b] == r->alias_group[a])
+                    *used = part_used(c, r->aliases[b], strlen(r->aliases[b]), from, to);
+        }
     }
     free(nt);
     free(fname);
@@ -398,7 +474,7 @@ static int rule_name(lint_ctx *c, const replylint_rule *r)
         return 0;
     rl_span reg = region(c, r->where);
     bool used;
-    if (name_used(c, name, reg.start, reg.end, &used) != 0)
+    if (name_used(c, r, name, reg.start, reg.end, &used) != 0)
         return -1;
     if (used)
         return 0;
@@ -414,7 +490,7 @@ static int rule_signature(lint_ctx *c, const replylint_rule *r)
     const char *agent = c->opts->agent_name;
     if (agent && *agent) {
         bool used;
-        if (name_used(c, agent, sig.start, sig.end, &used) != 0)
+        if (name_used(c, NULL, agent, sig.start, sig.end, &used) != 0)
             return -1;
         return used ? 0 : emit(c, r, sig.start, sig.end, NULL, 0);
     }
@@ -523,9 +599,12 @@ static int rule_shouting(lint_ctx *c, const replylint_rule *r)
         if (!low)
             return -1;
         const char *sugg[1] = {low};
+        char *msg = format_message(r->message, c->text + s, e - s);
         /* The lower-case word, not re-capitalised: emit() would copy the capitals back. */
-        int rc = replylint__report_add(c->report, r->id, r->category, r->severity, r->message,
-                                       c->text, s, e, sugg, 1);
+        int rc = msg ? replylint__report_add(c->report, r->id, r->category, r->severity, msg,
+                                             c->text, s, e, sugg, 1)
+                     : -1;
+        free(msg);
         free(low);
         if (rc)
             return -1;
@@ -652,7 +731,8 @@ int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs, cons
         const replylint_rule *r = &rs->rules[i];
         if (only != SIZE_MAX && i != only)
             continue;
-        if (!r->enabled || (r->lang != RL_LANG_ANY && r->lang != c.lang))
+        if (!r->enabled || (r->lang != RL_LANG_ANY && r->lang != c.lang) ||
+            !(r->channels & (1u << opts->channel)))
             continue;
         if (run_rule(&c, r) != 0)
             goto done;

@@ -64,10 +64,13 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* One item of a phrase: a slot (set of forms), possibly optional. */
+/* One item of a phrase: a slot (set of forms), possibly optional.  For inflected items the
+ * forms and the first written word are kept until the phrase is added, for agreement. */
 typedef struct item {
     uint32_t slot;
     bool optional;
+    strvec forms;
+    char *written;
 } item;
 
 static int intern_slot(rl_phrase_index *ix, build_state *st, strvec *forms, uint32_t *slot)
@@ -162,6 +165,7 @@ static int parse_item(rl_phrase_index *ix, build_state *st, rl_forms *forms,
     strvec formsv = {0};
     int rc = 0;
     size_t i = 0;
+    bool inflected = false;
     while (i <= len && rc == 0) {
         size_t j = i;
         while (j < len && s[j] != '|')
@@ -199,14 +203,111 @@ static int parse_item(rl_phrase_index *ix, build_state *st, rl_forms *forms,
                 rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
         } else if (replylint__forms_each(forms, r->lang, folded, fl, emit_form, &formsv) < 0) {
             rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+        } else {
+            inflected = true;
+        }
+        if (!out->written && !literal && i == 0) {
+            out->written = folded;
+            folded = NULL;
         }
         free(folded);
         i = j + 1;
     }
     if (rc == 0 && intern_slot(ix, st, &formsv, &out->slot) != 0)
         rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+    if (rc == 0 && inflected) {
+        out->forms = formsv; /* moved: the item owns it now */
+        return 0;
+    }
     strvec_free(&formsv);
     return rc;
+}
+
+static size_t common_suffix(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), n = 0;
+    while (n < la && n < lb && a[la - 1 - n] == b[lb - 1 - n])
+        n++;
+    while (n > 0 && ((unsigned char)a[la - n] & 0xC0) == 0x80)
+        n--; /* whole code points only */
+    return n;
+}
+
+/*
+ * Agreement of a suggestion with the matched form.  The dictionary has no case or tense
+ * tags, so the inflected suggestion is the form of it that shares the longest ending with
+ * the matched word: «средствами» -> «деньгами», «осуществите» -> «оплатите».  Where no
+ * form shares an ending (a zero ending such as «средств»), the suggestion stays as written.
+ */
+static int phrase_agree(rl_phrase_index *ix, rl_forms *forms, const replylint_rule *r,
+                        const rl_phrase_src *p, uint32_t pid, item *items, size_t n)
+{
+    for (size_t si = 0; si < p->n_suggest && si < 256; si++) {
+        size_t fl = 0;
+        char *fs = replylint__fold_str(p->suggest[si], strlen(p->suggest[si]), &fl);
+        if (!fs)
+            return -1;
+        strvec rf = {0};
+        int rc = 0;
+        if (fl && single_token(fs, fl))
+            rc = replylint__forms_each(forms, r->lang, fs, fl, emit_form, &rf) < 0 ? -1 : 0;
+        for (size_t i = 0; rc == 0 && rf.n > 1 && i < n; i++) {
+            for (size_t k = 0; rc == 0 && k < items[i].forms.n; k++) {
+                const char *f = items[i].forms.v[k];
+                size_t best = SIZE_MAX, best_len = 0;
+                for (size_t c = 0; c < rf.n; c++) {
+                    size_t cs = common_suffix(f, rf.v[c]);
+                    if (cs > best_len ||
+                        (cs == best_len && cs > 0 && strlen(rf.v[c]) < strlen(rf.v[best]))) {
+                        best = c;
+                        best_len = cs;
+                    }
+                }
+                if (best == SIZE_MAX || strcmp(rf.v[best], fs) == 0)
+                    continue;
+                char key[512];
+                size_t kl = strlen(f);
+                if (kl + 12 > sizeof(key))
+                    continue;
+                uint32_t head[3] = {pid, (uint32_t)si, (uint32_t)i};
+                memcpy(key, head, sizeof(head));
+                memcpy(key + sizeof(head), f, kl);
+                if (RL_GROW(ix->agree_str, ix->cap_agree, ix->n_agree + 1) != 0 ||
+                    !(ix->agree_str[ix->n_agree] = replylint__strdup(rf.v[best])) ||
+                    replylint__strmap_put(&ix->agree, key, sizeof(head) + kl,
+                                          (uint32_t)ix->n_agree) != 0)
+                    rc = -1;
+                else
+                    ix->n_agree++;
+            }
+        }
+        strvec_free(&rf);
+        free(fs);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+const char *replylint__phrase_agreed(const rl_phrase_index *ix, uint32_t pid, uint32_t sugg,
+                                     uint32_t item_index, const char *form, size_t len)
+{
+    char key[512];
+    uint32_t head[3] = {pid, sugg, item_index}, at;
+    if (len + sizeof(head) > sizeof(key))
+        return NULL;
+    memcpy(key, head, sizeof(head));
+    memcpy(key + sizeof(head), form, len);
+    return replylint__strmap_get(&ix->agree, key, sizeof(head) + len, &at) ? ix->agree_str[at]
+                                                                           : NULL;
+}
+
+static void items_free(item *items, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        strvec_free(&items[i].forms);
+        free(items[i].written);
+    }
 }
 
 static int add_path(rl_phrase_index *ix, build_state *st, const item *items, size_t n,
@@ -239,6 +340,10 @@ static int add_path(rl_phrase_index *ix, build_state *st, const item *items, siz
 #define MAX_ITEMS    16
 #define MAX_OPTIONAL 4
 
+static int phrase_register(rl_phrase_index *ix, rl_forms *forms, const replylint_rule *r,
+                           uint32_t rule_index, const rl_matcher *mt, const rl_phrase_src *p,
+                           item *items, size_t n, size_t n_opt, replylint_error *err);
+
 int replylint__phrase_add(rl_phrase_index *ix, rl_forms *forms, const replylint_rule *r,
                           uint32_t rule_index, const rl_matcher *mt, replylint_error *err)
 {
@@ -252,6 +357,7 @@ int replylint__phrase_add(rl_phrase_index *ix, rl_forms *forms, const replylint_
     for (size_t pi = 0; pi < mt->n_phrases; pi++) {
         const rl_phrase_src *p = &mt->phrases[pi];
         item items[MAX_ITEMS];
+        memset(items, 0, sizeof(items));
         size_t n = 0, n_opt = 0;
         const char *s = p->text;
         int rc = 0;
@@ -266,40 +372,72 @@ int replylint__phrase_add(rl_phrase_index *ix, rl_forms *forms, const replylint_
                 depth += *e == '(' ? 1 : *e == ')' ? -1 : 0;
                 e++;
             }
-            if (n == MAX_ITEMS)
+            if (n == MAX_ITEMS) {
+                items_free(items, n);
                 return phrase_error(err, r, p, "too many words (16 at most) in", p->text);
+            }
             rc = parse_item(ix, st, forms, r, p, s, (size_t)(e - s), &items[n], err);
             n_opt += items[n].optional;
             n++;
             s = e;
         }
+        if (rc == 0)
+            rc = phrase_register(ix, forms, r, rule_index, mt, p, items, n, n_opt, err);
+        items_free(items, n);
         if (rc)
             return rc;
-        if (n_opt > MAX_OPTIONAL)
-            return phrase_error(err, r, p, "too many optional words (4 at most) in", p->text);
-        if (n == 0 || (n == 1 && items[0].slot == RL_SLOT_ANY))
-            return phrase_error(err, r, p, "nothing to match in", p->text);
+    }
+    return 0;
+}
 
-        if (RL_GROW(ix->phrases, ix->cap_phrases, ix->n_phrases + 1) != 0)
+static int phrase_register(rl_phrase_index *ix, rl_forms *forms, const replylint_rule *r,
+                           uint32_t rule_index, const rl_matcher *mt, const rl_phrase_src *p,
+                           item *items, size_t n, size_t n_opt, replylint_error *err)
+{
+    build_state *st = ix->build;
+    if (n_opt > MAX_OPTIONAL)
+        return phrase_error(err, r, p, "too many optional words (4 at most) in", p->text);
+    if (n == 0 || (n == 1 && items[0].slot == RL_SLOT_ANY))
+        return phrase_error(err, r, p, "nothing to match in", p->text);
+
+    if (RL_GROW(ix->phrases, ix->cap_phrases, ix->n_phrases + 1) != 0)
+        return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+    uint32_t pid = (uint32_t)ix->n_phrases;
+    rl_phrase_info *info = &ix->phrases[pid];
+    memset(info, 0, sizeof(*info));
+    info->rule = rule_index;
+    info->matcher = mt->matcher;
+    info->src = p;
+    ix->n_phrases++;
+
+    /* Agreement needs each matched word to line up with its item: fixed-length phrases. */
+    bool fixed = n_opt == 0;
+    for (size_t i = 0; i < n; i++)
+        fixed = fixed && items[i].slot != RL_SLOT_ANY;
+    if (fixed && p->n_suggest > 0) {
+        info->written = calloc(n, sizeof(char *));
+        if (!info->written)
             return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
-        uint32_t pid = (uint32_t)ix->n_phrases;
-        ix->phrases[pid].rule = rule_index;
-        ix->phrases[pid].matcher = mt->matcher;
-        ix->phrases[pid].src = p;
-
-        /* Each subset of the optional items is its own path through the trie. */
-        for (unsigned mask = 0; mask < (1u << MAX_ITEMS) && mask < (1u << n); mask++) {
-            bool canonical = true;
-            for (size_t i = 0; i < n; i++)
-                if (!items[i].optional && (mask & (1u << i)))
-                    canonical = false;
-            if (!canonical)
-                continue;
-            int ar = add_path(ix, st, items, n, mask, pid);
-            if (ar < 0)
-                return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+        info->n_items = (uint32_t)n;
+        for (size_t i = 0; i < n; i++) {
+            info->written[i] = items[i].written;
+            items[i].written = NULL; /* moved */
         }
-        ix->n_phrases++;
+        if (phrase_agree(ix, forms, r, p, pid, items, n) != 0)
+            return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+    }
+
+    /* Each subset of the optional items is its own path through the trie. */
+    for (unsigned mask = 0; mask < (1u << n); mask++) {
+        bool canonical = true;
+        for (size_t i = 0; i < n; i++)
+            if (!items[i].optional && (mask & (1u << i)))
+                canonical = false;
+        if (!canonical)
+            continue;
+        int ar = add_path(ix, st, items, n, mask, pid);
+        if (ar < 0)
+            return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
     }
     return 0;
 }
@@ -381,6 +519,15 @@ out:
 void replylint__phrase_index_free(rl_phrase_index *ix)
 {
     build_state_free(ix->build);
+    for (size_t i = 0; i < ix->n_phrases; i++) {
+        for (uint32_t k = 0; k < ix->phrases[i].n_items; k++)
+            free(ix->phrases[i].written[k]);
+        free(ix->phrases[i].written);
+    }
+    for (size_t i = 0; i < ix->n_agree; i++)
+        free(ix->agree_str[i]);
+    free(ix->agree_str);
+    replylint__strmap_free(&ix->agree);
     replylint__strmap_free(&ix->forms);
     free(ix->form_slots);
     replylint__u64map_free(&ix->edges);

@@ -272,6 +272,32 @@ static int parse_channel(parse_ctx *c, yaml_node_t *n, replylint_channel *out)
     return 0;
 }
 
+/* `channel: email` or `channel: [chat, email]`: where the rule runs. */
+static int parse_channels(parse_ctx *c, yaml_node_t *n, unsigned *out)
+{
+    *out = 0;
+    yaml_node_item_t single = 0, *it, *end;
+    if (n->type == YAML_SCALAR_NODE) {
+        it = &single;
+        end = it + 1;
+    } else if (n->type == YAML_SEQUENCE_NODE &&
+               n->data.sequence.items.start < n->data.sequence.items.top) {
+        it = n->data.sequence.items.start;
+        end = n->data.sequence.items.top;
+    } else {
+        return fail(c, n, REPLYLINT_ERULE, "channel must be chat, email or a list of them%s", "");
+    }
+    for (; it < end; it++) {
+        yaml_node_t *item = n->type == YAML_SCALAR_NODE ? n : node(c, *it);
+        replylint_channel ch;
+        int rc = parse_channel(c, item, &ch);
+        if (rc)
+            return rc;
+        *out |= 1u << ch;
+    }
+    return 0;
+}
+
 static int parse_example(parse_ctx *c, yaml_node_t *n, rl_example *ex)
 {
     ex->line = (uint32_t)n->start_mark.line + 1;
@@ -397,6 +423,43 @@ static int parse_where(parse_ctx *c, yaml_node_t *n, rl_where *out)
     return 0;
 }
 
+/* `aliases: [[Александр, Саша, Шура], [Alexander, Alex]]`: variants of one first name. */
+static int parse_aliases(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
+{
+    if (n->type != YAML_SEQUENCE_NODE)
+        return fail(c, n, REPLYLINT_ERULE, "'aliases' must be a list of lists of names%s", "");
+    uint32_t group = 0;
+    for (yaml_node_item_t *g = n->data.sequence.items.start; g < n->data.sequence.items.top;
+         g++, group++) {
+        yaml_node_t *gn = node(c, *g);
+        char **names = NULL;
+        size_t count = 0;
+        if (gn->type != YAML_SEQUENCE_NODE)
+            return fail(c, gn, REPLYLINT_ERULE, "each entry of 'aliases' must be a list of names%s",
+                        "");
+        int rc = get_string_list(c, gn, "aliases", &names, &count);
+        if (rc)
+            return rc;
+        char **na = realloc(r->aliases, (r->n_aliases + count) * sizeof(char *));
+        uint32_t *ng =
+            na ? realloc(r->alias_group, (r->n_aliases + count) * sizeof(uint32_t)) : NULL;
+        if (na)
+            r->aliases = na;
+        if (ng)
+            r->alias_group = ng;
+        if (!na || !ng) {
+            free_strings(names, count);
+            return replylint__error(c->err, REPLYLINT_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < count; i++) {
+            r->aliases[r->n_aliases] = names[i];
+            r->alias_group[r->n_aliases++] = group;
+        }
+        free(names);
+    }
+    return 0;
+}
+
 /* ---- one rule ------------------------------------------------------------------------- */
 
 /* Which keys each kind accepts, beyond the common ones. */
@@ -406,7 +469,7 @@ static bool key_allowed(rl_kind kind, const char *key)
         [RL_KIND_PHRASE] = " phrases swap where inflect ",
         [RL_KIND_REGEX] = " pattern raw suggest where ",
         [RL_KIND_REQUIRE] = " phrases pattern raw where inflect ",
-        [RL_KIND_NAME] = " where ",
+        [RL_KIND_NAME] = " where aliases ",
         [RL_KIND_SIGNATURE] = " department signoff inflect ",
         [RL_KIND_LENGTH] = " scope max ",
         [RL_KIND_SHOUTING] = " min_letters allow ",
@@ -469,6 +532,7 @@ static int parse_rule(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
     r->inflect = true;
     r->min_letters = 4;
     r->max_chat = r->max_email = 0;
+    r->channels = (1u << REPLYLINT_CHANNEL_EMAIL) | (1u << REPLYLINT_CHANNEL_CHAT);
     r->source = replylint__strdup(c->source);
     if (!r->source)
         return replylint__error(c->err, REPLYLINT_ENOMEM, "out of memory");
@@ -521,6 +585,8 @@ static int parse_rule(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
             free(link);
         } else if (strcmp(ks, "examples") == 0) {
             rc = parse_examples(c, r, v);
+        } else if (strcmp(ks, "channel") == 0) {
+            rc = parse_channels(c, v, &r->channels);
         } else if (!key_allowed(r->kind, ks)) {
             rc = fail(c, k, REPLYLINT_ERULE, "unknown key '%s' for this kind of rule", ks);
         } else if (strcmp(ks, "phrases") == 0) {
@@ -558,6 +624,8 @@ static int parse_rule(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
             have_max = true;
         } else if (strcmp(ks, "min_letters") == 0) {
             rc = get_uint(c, v, "min_letters", &r->min_letters);
+        } else if (strcmp(ks, "aliases") == 0) {
+            rc = parse_aliases(c, v, r);
         } else if (strcmp(ks, "allow") == 0) {
             rc = get_string_list(c, v, "allow", &r->allow, &r->n_allow);
         } else if (strcmp(ks, "if") == 0) {
@@ -790,6 +858,8 @@ void replylint__rule_clear(replylint_rule *r)
     matcher_clear(&r->then);
     free_strings(r->suggest, r->n_suggest);
     free_strings(r->allow, r->n_allow);
+    free_strings(r->aliases, r->n_aliases);
+    free(r->alias_group);
     examples_free(r->bad, r->n_bad);
     examples_free(r->good, r->n_good);
     memset(r, 0, sizeof(*r));

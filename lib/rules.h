@@ -64,6 +64,7 @@ struct replylint_rule {
     replylint_severity severity;
     rl_where where;
     bool enabled, inflect, check_examples;
+    unsigned channels; /* bit (1 << replylint_channel) per channel the rule runs in */
 
     rl_matcher m;    /* phrase, regex, require, signature (department), conditional (if) */
     rl_matcher then; /* conditional: what must also occur; signature: sign-off phrases */
@@ -76,6 +77,10 @@ struct replylint_rule {
     unsigned min_letters; /* shouting */
     char **allow;         /* shouting: folded acronyms */
     size_t n_allow;
+
+    char **aliases;        /* name: folded name variants ... */
+    uint32_t *alias_group; /* ... and which person each belongs to */
+    size_t n_aliases;
 
     rl_example *bad, *good;
     size_t n_bad, n_good;
@@ -120,6 +125,10 @@ typedef struct rl_phrase_info {
     uint32_t rule;    /* index in the rule set's rule array */
     uint32_t matcher; /* index in the rule set's matcher table */
     const rl_phrase_src *src;
+    /* Suggestion agreement: the folded word written for each item (NULL where the item is
+     * literal or a wildcard); set only for phrases of fixed length with suggestions. */
+    char **written;
+    uint32_t n_items;
 } rl_phrase_info;
 
 /* Word forms supplied to the phrase compiler (forms.c). */
@@ -139,7 +148,16 @@ typedef struct rl_phrase_index {
     size_t n_phrases, cap_phrases;
     uint32_t max_words;
     void *build; /* state used only while phrases are being added */
+    /* (phrase, suggestion, item, matched form) -> the suggestion inflected to agree with
+     * the matched form («денежными средствами» -> «деньгами»); see phrase_agree(). */
+    rl_strmap agree;
+    char **agree_str;
+    size_t n_agree, cap_agree;
 } rl_phrase_index;
+
+/* The suggestion `sugg` of phrase `pid`, inflected like `form` at item `item`, or NULL. */
+const char *replylint__phrase_agreed(const rl_phrase_index *ix, uint32_t pid, uint32_t sugg,
+                                     uint32_t item_index, const char *form, size_t len);
 
 #define RL_SLOT_ANY 0xFFFFFFFFu
 

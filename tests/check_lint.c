@@ -54,6 +54,7 @@ static const char *rules_yaml =
     "    language: ru\n"
     "    kind: name\n"
     "    message: Обратитесь по имени\n"
+    "    aliases: [[Александр, Саша, Шура], [Екатерина, Катя]]\n"
     "    examples:\n"
     "      bad: [{text: Здравствуйте!, name: Иван}]\n"
     "      good: [{text: 'Здравствуйте, Иван!', name: Иван}]\n"
@@ -166,7 +167,7 @@ START_TEST(test_reply_findings_and_offsets)
     ck_assert_ptr_nonnull(j);
     ck_assert_str_eq(replylint_diag_text(j), "Денежными средствами");
     ck_assert_uint_eq(replylint_diag_suggestion_count(j), 1);
-    ck_assert_str_eq(replylint_diag_suggestion(j, 0), "Деньги");
+    ck_assert_str_eq(replylint_diag_suggestion(j, 0), "Деньгами"); /* agrees in case */
     ck_assert_str_eq(replylint_diag_message(j), "Канцелярит: «Денежными средствами»");
     ck_assert_uint_eq(replylint_diag_line(j), 2);
     ck_assert_uint_eq(replylint_diag_column(j), 48);
@@ -227,6 +228,42 @@ START_TEST(test_inflection_en)
 }
 END_TEST
 
+START_TEST(test_suggestion_agreement)
+{
+    replylint_report *r = lint("Осуществите оплату. Денежным средствам конец.", NULL);
+    ck_assert_uint_eq(replylint_report_count(r) >= 2, 1);
+    const replylint_diag *d = find_diag(r, "jargon.ru.money");
+    ck_assert_str_eq(replylint_diag_text(d), "Осуществите оплату");
+    ck_assert_uint_eq(replylint_diag_suggestion_count(d), 2);
+    ck_assert_str_eq(replylint_diag_suggestion(d, 0), "Оплатите");
+    ck_assert_str_eq(replylint_diag_suggestion(d, 1), "Заплатите");
+    ck_assert(!replylint_diag_fixable(d)); /* two choices: not applied unattended */
+    replylint_report_free(r);
+}
+END_TEST
+
+START_TEST(test_fix)
+{
+    const char *t = "Здравствуйте! ДЕНЕЖНЫЕ СРЕДСТВА вернутся.\r\nДенежными средствами "
+                    "можно оплатить 😀. Осуществите оплату.";
+    char *out = NULL;
+    size_t len = 0;
+    replylint_error err;
+    ck_assert_int_eq(replylint_fix(&out, &len, rs, t, strlen(t), NULL, &err), 0);
+    ck_assert_str_eq(out, "Здравствуйте! ДЕНЬГИ вернутся.\r\nДеньгами можно оплатить 😀. "
+                          "Осуществите оплату.");
+    ck_assert_uint_eq(len, strlen(out));
+    replylint_free(out);
+    out = (char *)1;
+    ck_assert_int_eq(replylint_fix(&out, NULL, rs, "\xff", 1, NULL, &err), REPLYLINT_EUTF8);
+    ck_assert_ptr_null(out);
+    ck_assert_int_eq(replylint_fix(NULL, NULL, rs, "x", 1, NULL, &err), REPLYLINT_EINVAL);
+    ck_assert_int_eq(replylint_fix(&out, NULL, rs, NULL, 0, NULL, &err), 0);
+    ck_assert_str_eq(out, "");
+    replylint_free(out);
+}
+END_TEST
+
 START_TEST(test_phrase_not_across_punctuation)
 {
     replylint_report *r = lint("Здравствуйте! Нужны денежные. Средства есть.", NULL);
@@ -245,6 +282,15 @@ START_TEST(test_name_inflected)
     replylint_report_free(r);
     r = lint("Здравствуйте! Написали Ирине.", "ИРИНА");
     ck_assert_ptr_null(find_diag(r, "name.ru.unused"));
+    replylint_report_free(r);
+    r = lint("Привет, Саша! Заказ у курьера.", "Александр");
+    ck_assert_ptr_null(find_diag(r, "name.ru.unused")); /* a short form counts */
+    replylint_report_free(r);
+    r = lint("Здравствуйте! Передали Кате.", "Екатерина Смирнова");
+    ck_assert_ptr_null(find_diag(r, "name.ru.unused")); /* inflected short form */
+    replylint_report_free(r);
+    r = lint("Привет, Катя! Заказ у курьера.", "Александр");
+    ck_assert_ptr_nonnull(find_diag(r, "name.ru.unused")); /* someone else's name */
     replylint_report_free(r);
     r = lint("Здравствуйте! Иванов передал вам привет.", "Иван");
     ck_assert_ptr_nonnull(find_diag(r, "name.ru.unused")); /* a surname is not the name */
@@ -433,6 +479,8 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_reply_findings_and_offsets);
     tcase_add_test(tc, test_variants);
     tcase_add_test(tc, test_inflection_en);
+    tcase_add_test(tc, test_suggestion_agreement);
+    tcase_add_test(tc, test_fix);
     tcase_add_test(tc, test_phrase_not_across_punctuation);
     tcase_add_test(tc, test_name_inflected);
     tcase_add_test(tc, test_greeting_and_closing_positions);

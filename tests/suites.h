@@ -11,5 +11,6 @@ Suite *parse_suite(void);
 Suite *lint_suite(void);
 Suite *api_suite(void);
 Suite *rules_suite(void);
+Suite *usedesk_suite(void);
 
 #endif
