@@ -580,6 +580,11 @@ static int rule_shouting(lint_ctx *c, const replylint_rule *r)
         if (t->has_digit || t->script != script)
             continue;
         size_t s = orig_of(c, t->start), e = orig_of(c, t->end);
+        /* Most words start with a lower-case letter: skip them without a Unicode lookup. */
+        unsigned char b0 = (unsigned char)c->text[s],
+                      b1 = s + 1 < c->len ? (unsigned char)c->text[s + 1] : 0;
+        if ((b0 >= 'a' && b0 <= 'z') || (b0 == 0xD0 && b1 >= 0xB0) || (b0 == 0xD1 && b1 < 0xA0))
+            continue;
         size_t letters = 0, i2 = s;
         bool lower = false;
         while (i2 < e) {
@@ -595,9 +600,18 @@ static int rule_shouting(lint_ctx *c, const replylint_rule *r)
             continue;
         if (allowed(r, c->folded.s + t->start, t->end - t->start))
             continue;
-        char *low = replylint__strndup(c->folded.s + t->start, t->end - t->start);
+        /* The word in lower case, from the original so «ё» stays «ё». */
+        char *low = malloc((e - s) * 2 + 1);
         if (!low)
             return -1;
+        size_t o = 0;
+        for (size_t k = s; k < e;) {
+            size_t w;
+            uint32_t cp = replylint__utf8_decode(c->text, c->len, k, &w);
+            o += replylint__utf8_encode((uint32_t)u_tolower((UChar32)cp), low + o);
+            k += w;
+        }
+        low[o] = '\0';
         const char *sugg[1] = {low};
         char *msg = format_message(r->message, c->text + s, e - s);
         /* The lower-case word, not re-capitalised: emit() would copy the capitals back. */
@@ -614,15 +628,17 @@ static int rule_shouting(lint_ctx *c, const replylint_rule *r)
 
 static int rule_conditional(lint_ctx *c, const replylint_rule *r)
 {
-    if (occurrences(c, &r->then, 0, c->len) != 0)
-        return -1;
-    if (c->n_occ > 0)
-        return 0;
+    /* The trigger first: it is rare, and the `then` part is often a costly time regex. */
     if (occurrences(c, &r->m, 0, c->len) != 0)
         return -1;
     if (c->n_occ == 0)
         return 0;
-    return emit(c, r, c->occ[0].start, c->occ[0].end, NULL, 0);
+    occ first = c->occ[0];
+    if (occurrences(c, &r->then, 0, c->len) != 0)
+        return -1;
+    if (c->n_occ > 0)
+        return 0;
+    return emit(c, r, first.start, first.end, NULL, 0);
 }
 
 static int run_rule(lint_ctx *c, const replylint_rule *r)
