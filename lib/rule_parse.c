@@ -834,6 +834,7 @@ static void matcher_clear(rl_matcher *m)
     free(m->phrases);
     free(m->pattern);
     pcre2_code_free(m->re);
+    pcre2_code_free(m->re_at);
     memset(m, 0, sizeof(*m));
 }
 

@@ -140,6 +140,109 @@ static void fold_yo(char *p)
     }
 }
 
+/*
+ * The code points a match of `p` (the pattern after its leading \b) can start with, for
+ * the common shapes «\bword...» and «\b(?:alt|alt...)»: enough to skip most words of a
+ * reply without calling PCRE2 at all.  Anything less plain (classes, escapes, optional
+ * first atoms) returns false and every word is tried.  The set is folded (lower case).
+ */
+static bool add_first(rl_matcher *m, uint32_t cp)
+{
+    for (uint32_t i = 0; i < m->n_first; i++)
+        if (m->first[i] == cp)
+            return true;
+    if (m->n_first == sizeof(m->first) / sizeof(m->first[0]))
+        return false;
+    m->first[m->n_first++] = cp;
+    return true;
+}
+
+static bool first_set(rl_matcher *m, const char *p, const char **after);
+
+/* Does the pattern have a "|" outside every group? */
+static bool top_level_alt(const char *p)
+{
+    int depth = 0;
+    bool in_class = false;
+    for (; *p; p++) {
+        if (*p == '\\' && p[1])
+            p++;
+        else if (in_class)
+            in_class = *p != ']';
+        else if (*p == '[')
+            in_class = true;
+        else if (*p == '(')
+            depth++;
+        else if (*p == ')')
+            depth--;
+        else if (*p == '|' && depth == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Alternatives of a group starting at p (just past "(" or "(?:"), up to its ")". */
+static bool first_of_group(rl_matcher *m, const char *p, const char **after)
+{
+    for (;;) {
+        const char *end;
+        if (!first_set(m, p, &end))
+            return false;
+        /* Skip the rest of this alternative, minding nested groups and escapes. */
+        int depth = 0;
+        for (p = end; *p; p++) {
+            if (*p == '\\' && p[1]) {
+                p++;
+                continue;
+            }
+            if (*p == '(')
+                depth++;
+            else if (*p == ')' && depth-- == 0)
+                break;
+            else if (*p == '|' && depth == 0)
+                break;
+        }
+        if (*p == '|') {
+            p++;
+            continue;
+        }
+        if (*p != ')')
+            return false;
+        *after = p + 1;
+        /* A group that may be skipped ("(...)?", "*", "{0,") says nothing about the start. */
+        return !(**after == '?' || **after == '*' || (**after == '{' && (*after)[1] == '0'));
+    }
+}
+
+static bool first_set(rl_matcher *m, const char *p, const char **after)
+{
+    if (p[0] == '(') {
+        p += (p[1] == '?' && p[2] == ':') ? 3 : 1;
+        if (*p == '?')
+            return false; /* lookaround or other group kinds */
+        return first_of_group(m, p, after);
+    }
+    unsigned char c = (unsigned char)*p;
+    if (!c || strchr("\\[.^$|)?*+{", c))
+        return false;
+    size_t w = 0;
+    uint32_t cp = replylint__utf8_decode(p, strlen(p), 0, &w);
+    if (!replylint__is_word_cp(cp))
+        return false;
+    const char *q = p + w;
+    if (*q == '?' || *q == '*' || (*q == '{' && q[1] == '0'))
+        return false;
+    char buf[8];
+    size_t n = replylint__utf8_encode(cp, buf), fl = 0;
+    char *f = replylint__fold_str(buf, n, &fl);
+    bool ok = f && fl > 0;
+    if (ok)
+        ok = add_first(m, replylint__utf8_decode(f, fl, 0, &w));
+    free(f);
+    *after = q;
+    return ok;
+}
+
 static int compile_regex(replylint_ruleset *rs, const replylint_rule *r, rl_matcher *m,
                          replylint_error *err)
 {
@@ -173,6 +276,26 @@ static int compile_regex(replylint_ruleset *rs, const replylint_rule *r, rl_matc
      * would hide real ones), so memcheck runs see the interpreter. */
     if (!RUNNING_ON_VALGRIND)
         (void)pcre2_jit_compile(m->re, PCRE2_JIT_COMPLETE);
+    /* A pattern over folded text that starts with \b and then a word character can only
+     * match where a word starts.  Trying it, anchored, at each word of the reply instead of
+     * at each character is many times cheaper in Cyrillic, where every letter shares its
+     * first byte with the rest; a top-level "|" would let other alternatives match
+     * anywhere, so such patterns are scanned whole. */
+    const char *rest;
+    const char *p = m->pattern + 2;
+    bool word_start = !m->raw && strncmp(m->pattern, "\\b", 2) == 0 && !top_level_alt(p);
+    if (word_start && !first_set(m, p, &rest)) {
+        m->n_first = 0;
+        word_start = strncmp(p, "\\d", 2) == 0 || strncmp(p, "\\w", 2) == 0;
+    }
+    if (word_start) {
+        m->re_at = pcre2_compile((PCRE2_SPTR)m->pattern, PCRE2_ZERO_TERMINATED,
+                                 flags | PCRE2_ANCHORED, &code, &off, NULL);
+        if (m->re_at && !RUNNING_ON_VALGRIND)
+            (void)pcre2_jit_compile(m->re_at, PCRE2_JIT_COMPLETE);
+    } else {
+        m->n_first = 0;
+    }
     rs->has_regex = true;
     return 0;
 }

@@ -60,29 +60,98 @@ static int push(rl_span **v, size_t *n, size_t *cap, size_t a, size_t b)
     return 0;
 }
 
-static int sentences(rl_segments *out, const char *text, size_t len, const UBreakIterator *tmpl)
+/* Run the sentence iterator over text[a, b) and append the trimmed sentences. */
+static int sentences_in(rl_segments *out, size_t *cap, UBreakIterator *bi, UText *ut,
+                        const char *text, size_t len, size_t a, size_t b)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    utext_openUTF8(ut, text + a, (int64_t)(b - a), &st);
+    ubrk_setUText(bi, ut, &st);
+    if (U_FAILURE(st))
+        return -1;
+    int32_t prev = ubrk_first(bi);
+    for (int32_t e = ubrk_next(bi); e != UBRK_DONE; e = ubrk_next(bi)) {
+        /* ICU breaks after a line break inside a sentence too; that suits replies,
+         * where a greeting or a signature line stands alone without a full stop. */
+        size_t sa = a + (size_t)prev, se = a + (size_t)e;
+        prev = e;
+        trim(text, len, &sa, &se);
+        if (sa < se && push(&out->sentences, &out->n_sentences, cap, sa, se) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static size_t line_end(const char *text, size_t len, size_t at)
+{
+    const char *nl = memchr(text + at, '\n', len - at);
+    return nl ? (size_t)(nl - text) + 1 : len;
+}
+
+static size_t line_start(const char *text, size_t at)
+{
+    while (at > 0 && text[at - 1] != '\n')
+        at--;
+    return at;
+}
+
+static int cmp_span(const void *x, const void *y)
+{
+    const rl_span *a = x, *b = y;
+    return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/*
+ * Sentences.  Every line break ends a sentence in ICU's rules (UAX #29, SB4), so lines can
+ * be segmented one at a time with the same result.  Only the lines that matter are walked:
+ * those holding the opening and the last two sentences before the signature, and, for the
+ * sentence-length rules, the lines with more than `long_line` words (`words` holds the
+ * byte offset where each word starts): a line with fewer words cannot hold a longer
+ * sentence.  Most of a reply is never handed to the break iterator.
+ */
+static int sentences(rl_segments *out, const char *text, size_t len, const UBreakIterator *tmpl,
+                     const size_t *words, size_t n_words, size_t long_line, size_t handles,
+                     size_t sig)
 {
     UErrorCode st = U_ZERO_ERROR;
     UBreakIterator *bi = ubrk_clone(tmpl, &st);
     if (U_FAILURE(st))
         return -1;
     UText ut = UTEXT_INITIALIZER;
-    utext_openUTF8(&ut, text, (int64_t)len, &st);
-    ubrk_setUText(bi, &ut, &st);
     size_t cap = 0;
-    int rc = U_FAILURE(st) ? -1 : 0;
-    int32_t prev = rc == 0 ? ubrk_first(bi) : UBRK_DONE;
-    for (int32_t b = rc == 0 ? ubrk_next(bi) : UBRK_DONE; b != UBRK_DONE; b = ubrk_next(bi)) {
-        /* ICU breaks after a line break inside a sentence too; that suits replies,
-         * where a greeting or a signature line stands alone without a full stop. */
-        size_t a = (size_t)prev, e = (size_t)b;
-        prev = b;
-        trim(text, len, &a, &e);
-        if (a < e && push(&out->sentences, &out->n_sentences, &cap, a, e) != 0) {
-            rc = -1;
-            break;
-        }
+    int rc = 0;
+    size_t a = line_start(text, handles), first_end = a;
+    while (rc == 0 && a < len && out->n_sentences == 0) {
+        first_end = line_end(text, len, a);
+        rc = sentences_in(out, &cap, bi, &ut, text, len, a, first_end);
+        a = first_end;
     }
+    size_t before = out->n_sentences, b = sig, last_start = sig;
+    while (rc == 0 && b > first_end && out->n_sentences - before < 2) {
+        size_t ls = line_start(text, b - 1);
+        if (ls < first_end)
+            ls = first_end;
+        rc = sentences_in(out, &cap, bi, &ut, text, len, ls, b);
+        b = last_start = ls;
+    }
+    /* The long lines in between (neither the opening nor the end lines, done above). */
+    size_t w = 0;
+    for (size_t ls = first_end; words && rc == 0 && ls < last_start;) {
+        size_t le = line_end(text, len, ls), count = 0;
+        if (le > last_start)
+            le = last_start;
+        while (w < n_words && words[w] < ls)
+            w++;
+        while (w < n_words && words[w] < le) {
+            w++;
+            count++;
+        }
+        if (count > long_line)
+            rc = sentences_in(out, &cap, bi, &ut, text, len, ls, le);
+        ls = le;
+    }
+    if (out->n_sentences > 1)
+        qsort(out->sentences, out->n_sentences, sizeof(rl_span), cmp_span);
     utext_close(&ut);
     ubrk_close(bi);
     return rc;
@@ -187,17 +256,19 @@ static size_t skip_handles(const char *text, size_t len)
     }
 }
 
-int replylint__segment(rl_segments *out, const char *text, size_t len, const UBreakIterator *tmpl)
+int replylint__segment(rl_segments *out, const char *text, size_t len, const UBreakIterator *tmpl,
+                       const size_t *words, size_t n_words, size_t long_line)
 {
     memset(out, 0, sizeof(*out));
-    if (sentences(out, text, len, tmpl) != 0 || paragraphs(out, text, len) != 0) {
+    out->signature = signature(text, len);
+    size_t h = skip_handles(text, len);
+    if (sentences(out, text, len, tmpl, words, n_words, long_line, h, out->signature.start) != 0 ||
+        paragraphs(out, text, len) != 0) {
         replylint__segments_free(out);
         return -1;
     }
-    out->signature = signature(text, len);
 
     /* Opening: the first sentence that starts after any leading @handles. */
-    size_t h = skip_handles(text, len);
     out->start = (rl_span){h, h};
     for (size_t i = 0; i < out->n_sentences; i++) {
         rl_span s = out->sentences[i];

@@ -14,7 +14,7 @@ typedef struct rl_span {
 } rl_span;
 
 typedef struct rl_segments {
-    rl_span *sentences; /* trimmed, non-empty, in order */
+    rl_span *sentences; /* trimmed, non-empty, in order (see replylint__segment) */
     size_t n_sentences;
     rl_span *paragraphs; /* separated by blank lines */
     size_t n_paragraphs;
@@ -27,8 +27,12 @@ typedef struct rl_segments {
 /* A sentence break iterator to clone per call (ICU's rule data is costly to open). */
 UBreakIterator *replylint__sentence_iter_new(void);
 
-/* Segment valid UTF-8 text.  `tmpl` is cloned, never changed.  Returns 0 or -1. */
-int replylint__segment(rl_segments *out, const char *text, size_t len, const UBreakIterator *tmpl);
+/* Segment valid UTF-8 text.  `tmpl` is cloned, never changed.  `sentences` holds those
+ * around the opening and the end, and every sentence of each line with more than
+ * `long_line` words, given the byte offsets where words start (`words` may be NULL: no
+ * such lines wanted).  Returns 0 or -1. */
+int replylint__segment(rl_segments *out, const char *text, size_t len, const UBreakIterator *tmpl,
+                       const size_t *words, size_t n_words, size_t long_line);
 void replylint__segments_free(rl_segments *s);
 
 #endif /* REPLYLINT_SEGMENT_H */
