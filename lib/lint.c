@@ -43,6 +43,11 @@ typedef struct lint_ctx {
     size_t n_occ, cap_occ;
 } lint_ctx;
 
+static bool is_space_byte(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f';
+}
+
 static size_t orig_of(const lint_ctx *c, uint32_t folded_off)
 {
     return c->folded.map[folded_off];
@@ -406,10 +411,40 @@ static void agreed_suggestions(const lint_ctx *c, const occ *o, const char **sug
     }
 }
 
+/* Drop occurrences that overlap an occurrence of the rule's exceptions («в случае чего»
+ * is not «в случае»). */
+static int drop_exceptions(lint_ctx *c, const replylint_rule *r, size_t from, size_t to)
+{
+    if (!r->then.n_phrases || c->n_occ == 0)
+        return 0;
+    size_t n = c->n_occ;
+    occ *keep = malloc(n * sizeof(occ));
+    if (!keep)
+        return -1;
+    memcpy(keep, c->occ, n * sizeof(occ));
+    if (occurrences(c, &r->then, from, to) != 0) {
+        free(keep);
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool inside = false;
+        for (size_t x = 0; x < c->n_occ && !inside; x++)
+            inside = c->occ[x].start < keep[i].end && keep[i].start < c->occ[x].end;
+        if (!inside)
+            keep[k++] = keep[i];
+    }
+    memcpy(c->occ, keep, k * sizeof(occ));
+    c->n_occ = k;
+    free(keep);
+    return 0;
+}
+
 static int rule_matches(lint_ctx *c, const replylint_rule *r)
 {
     rl_span reg = region(c, r->where);
-    if (occurrences(c, &r->m, reg.start, reg.end) != 0)
+    if (occurrences(c, &r->m, reg.start, reg.end) != 0 ||
+        drop_exceptions(c, r, reg.start, reg.end) != 0)
         return -1;
     for (size_t i = 0; i < c->n_occ; i++) {
         const occ *o = &c->occ[i];
@@ -624,6 +659,72 @@ static bool allowed(const replylint_rule *r, const char *tok, size_t tl)
     return false;
 }
 
+/* The white-space-delimited chunk around [s, e): a link, an address, a @handle or a
+ * #hashtag is quoted, not shouted, whatever its case. */
+static bool in_link_or_handle(const lint_ctx *c, size_t s, size_t e)
+{
+    size_t a = s, b = e;
+    while (a > 0 && !is_space_byte(c->text[a - 1]))
+        a--;
+    while (b < c->len && !is_space_byte(c->text[b]))
+        b++;
+    for (size_t i = a; i < b; i++) {
+        char ch = c->text[i];
+        if (ch == '@' || ch == '#' || ch == '/' || ch == '=' || ch == '_')
+            return true;
+        if (ch == '.' && i > a && i + 1 < b && i + 1 != e && i != e &&
+            !is_space_byte(c->text[i + 1]) && c->text[i + 1] != '.')
+            return true; /* www.EXAMPLE.com, but not the full stop after a word */
+    }
+    return false;
+}
+
+/* Inside «…», "…" or “…” on the same line: a quoted title or label. */
+static bool in_quotes(const lint_ctx *c, size_t s)
+{
+    size_t a = s;
+    while (a > 0 && c->text[a - 1] != '\n')
+        a--;
+    int guil = 0, curly = 0, ascii = 0;
+    for (size_t i = a; i < s; i++) {
+        unsigned char b0 = (unsigned char)c->text[i];
+        if (b0 == '"')
+            ascii ^= 1;
+        else if (b0 == 0xC2 && i + 1 < s) {
+            unsigned char b1 = (unsigned char)c->text[i + 1];
+            guil += b1 == 0xAB ? 1 : b1 == 0xBB ? -1 : 0; /* « » */
+        } else if (b0 == 0xE2 && i + 2 < s && (unsigned char)c->text[i + 1] == 0x80) {
+            unsigned char b2 = (unsigned char)c->text[i + 2];
+            curly += b2 == 0x9C ? 1 : b2 == 0x9D ? -1 : 0; /* “ ” */
+        }
+    }
+    return guil > 0 || curly > 0 || ascii;
+}
+
+/* A line of nothing but capitals that does not end in ! or ? is a heading («КАК
+ * ЗАГРУЗИТЬ ВИДЕО»), a common layout in long answers; a shout ends like one. */
+static bool heading_line(const lint_ctx *c, size_t s)
+{
+    size_t a = s, b = s;
+    while (a > 0 && c->text[a - 1] != '\n')
+        a--;
+    while (b < c->len && c->text[b] != '\n')
+        b++;
+    size_t last = b;
+    while (last > a && is_space_byte(c->text[last - 1]))
+        last--;
+    if (last > a && (c->text[last - 1] == '!' || c->text[last - 1] == '?'))
+        return false;
+    for (size_t i = a; i < b;) {
+        size_t w;
+        uint32_t cp = replylint__utf8_decode(c->text, c->len, i, &w);
+        if (u_islower((UChar32)cp))
+            return false;
+        i += w;
+    }
+    return true;
+}
+
 static int rule_shouting(lint_ctx *c, const replylint_rule *r)
 {
     uint8_t script = c->lang == REPLYLINT_LANG_RU ? RL_SCRIPT_CYRILLIC : RL_SCRIPT_LATIN;
@@ -653,6 +754,8 @@ static int rule_shouting(lint_ctx *c, const replylint_rule *r)
         if (lower || letters < r->min_letters)
             continue;
         if (allowed(r, c->folded.s + t->start, t->end - t->start))
+            continue;
+        if (in_link_or_handle(c, s, e) || in_quotes(c, s) || heading_line(c, s))
             continue;
         /* The word in lower case, from the original so «ё» stays «ё». */
         char *low = malloc((e - s) * 2 + 1);

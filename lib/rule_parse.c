@@ -466,7 +466,7 @@ static int parse_aliases(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
 static bool key_allowed(rl_kind kind, const char *key)
 {
     static const char *const per_kind[RL_KIND__COUNT] = {
-        [RL_KIND_PHRASE] = " phrases swap where inflect ",
+        [RL_KIND_PHRASE] = " phrases swap where inflect except ",
         [RL_KIND_REGEX] = " pattern raw suggest where ",
         [RL_KIND_REQUIRE] = " phrases pattern raw where inflect ",
         [RL_KIND_NAME] = " where aliases ",
@@ -595,6 +595,8 @@ static int parse_rule(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
             rc = parse_swap(c, &r->m, v);
         } else if (strcmp(ks, "department") == 0) {
             rc = parse_phrases(c, &r->m, v, "department");
+        } else if (strcmp(ks, "except") == 0) {
+            rc = parse_phrases(c, &r->then, v, "except");
         } else if (strcmp(ks, "signoff") == 0) {
             rc = parse_phrases(c, &r->then, v, "signoff");
         } else if (strcmp(ks, "pattern") == 0) {

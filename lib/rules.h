@@ -70,7 +70,8 @@ struct replylint_rule {
     unsigned channels; /* bit (1 << replylint_channel) per channel the rule runs in */
 
     rl_matcher m;    /* phrase, regex, require, signature (department), conditional (if) */
-    rl_matcher then; /* conditional: what must also occur; signature: sign-off phrases */
+    rl_matcher then; /* conditional: what must also occur; signature: sign-off phrases;
+                        phrase: exceptions (a hit inside one is no finding) */
     char **suggest;  /* regex: replacements */
     size_t n_suggest;
 

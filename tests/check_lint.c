@@ -347,6 +347,56 @@ START_TEST(test_shouting_and_marks)
 }
 END_TEST
 
+START_TEST(test_shouting_context)
+{
+    /* Links, handles, quotes and heading lines are not shouting; a shouted line is. */
+    replylint_report *r = lint("Откройте раздел «КАК ЗАГРУЗИТЬ ВИДЕО» на https://EXAMPLE.RU/HELP "
+                               "или напишите @ПОДДЕРЖКА.\nВАЖНАЯ ИНФОРМАЦИЯ\nЭто НЕВОЗМОЖНО!",
+                               NULL);
+    size_t caps = 0;
+    for (size_t i = 0; i < replylint_report_count(r); i++) {
+        const replylint_diag *d = replylint_report_get(r, i);
+        if (strcmp(replylint_diag_rule(d), "tone.ru.caps") == 0) {
+            caps++;
+            ck_assert_str_eq(replylint_diag_text(d), "НЕВОЗМОЖНО");
+        }
+    }
+    ck_assert_uint_eq(caps, 1);
+    replylint_report_free(r);
+    r = lint("ХВАТИТ ПИСАТЬ!", NULL); /* all capitals, but it ends like a shout */
+    ck_assert_ptr_nonnull(find_diag(r, "tone.ru.caps"));
+    replylint_report_free(r);
+}
+END_TEST
+
+START_TEST(test_phrase_exceptions)
+{
+    replylint_error err;
+    replylint_ruleset *ex = rules_from("rules:\n"
+                                       "  - id: jargon.ru.case\n"
+                                       "    category: jargon\n"
+                                       "    language: ru\n"
+                                       "    kind: phrase\n"
+                                       "    message: m\n"
+                                       "    swap: {в случае: если}\n"
+                                       "    except: [в случае чего]\n"
+                                       "    examples: {bad: [В случае ошибки пишите.], good: "
+                                       "[В случае чего пишите.]}\n",
+                                       &err);
+    ck_assert_ptr_nonnull(ex);
+    replylint_report *r = NULL;
+    const char *t = "В случае чего звоните. В случае ошибки пишите.";
+    ck_assert_int_eq(replylint_lint(&r, ex, t, strlen(t), NULL, &err), 0);
+    ck_assert_uint_eq(replylint_report_count(r), 1);
+    ck_assert_str_eq(replylint_diag_text(replylint_report_get(r, 0)), "В случае");
+    size_t s, e;
+    replylint_diag_offsets(replylint_report_get(r, 0), REPLYLINT_UNIT_BYTE, &s, &e);
+    ck_assert_uint_gt(s, 10); /* the second one */
+    replylint_report_free(r);
+    replylint_ruleset_free(ex);
+}
+END_TEST
+
 START_TEST(test_conditional)
 {
     replylint_report *r = lint("Здравствуйте! У нас авария на линии.", NULL);
@@ -486,6 +536,8 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_greeting_and_closing_positions);
     tcase_add_test(tc, test_signature);
     tcase_add_test(tc, test_shouting_and_marks);
+    tcase_add_test(tc, test_shouting_context);
+    tcase_add_test(tc, test_phrase_exceptions);
     tcase_add_test(tc, test_conditional);
     tcase_add_test(tc, test_length_channel);
     tcase_add_test(tc, test_min_severity_and_score);
