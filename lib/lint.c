@@ -725,34 +725,40 @@ static bool heading_line(const lint_ctx *c, size_t s)
     return true;
 }
 
+/* Capital letters in token i, or 0 if it has a lower-case letter, a digit or another
+ * script than the reply's (IE9, RUTUBE in a Russian reply: names, not shouts). */
+static size_t caps_letters(const lint_ctx *c, size_t i, uint8_t script)
+{
+    const rl_token *t = &c->toks[i];
+    if (t->has_digit || t->script != script)
+        return 0;
+    size_t s = orig_of(c, t->start), e = orig_of(c, t->end);
+    /* Most words start with a lower-case letter: skip them without a Unicode lookup. */
+    unsigned char b0 = (unsigned char)c->text[s],
+                  b1 = s + 1 < c->len ? (unsigned char)c->text[s + 1] : 0;
+    if ((b0 >= 'a' && b0 <= 'z') || (b0 == 0xD0 && b1 >= 0xB0) || (b0 == 0xD1 && b1 < 0xA0))
+        return 0;
+    size_t letters = 0;
+    for (size_t k = s; k < e;) {
+        size_t w;
+        uint32_t cp = replylint__utf8_decode(c->text, c->len, k, &w);
+        if (u_islower((UChar32)cp))
+            return 0;
+        if (u_isupper((UChar32)cp))
+            letters++;
+        k += w;
+    }
+    return letters;
+}
+
 static int rule_shouting(lint_ctx *c, const replylint_rule *r)
 {
     uint8_t script = c->lang == REPLYLINT_LANG_RU ? RL_SCRIPT_CYRILLIC : RL_SCRIPT_LATIN;
     for (size_t i = 0; i < c->n_toks; i++) {
+        if (caps_letters(c, i, script) < r->min_letters)
+            continue;
         const rl_token *t = &c->toks[i];
-        /* Digits make a model name (IE9); a word in the other script is most often a
-         * brand or acronym quoted in capitals (RUTUBE in a Russian reply). */
-        if (t->has_digit || t->script != script)
-            continue;
         size_t s = orig_of(c, t->start), e = orig_of(c, t->end);
-        /* Most words start with a lower-case letter: skip them without a Unicode lookup. */
-        unsigned char b0 = (unsigned char)c->text[s],
-                      b1 = s + 1 < c->len ? (unsigned char)c->text[s + 1] : 0;
-        if ((b0 >= 'a' && b0 <= 'z') || (b0 == 0xD0 && b1 >= 0xB0) || (b0 == 0xD1 && b1 < 0xA0))
-            continue;
-        size_t letters = 0, i2 = s;
-        bool lower = false;
-        while (i2 < e) {
-            size_t w;
-            uint32_t cp = replylint__utf8_decode(c->text, c->len, i2, &w);
-            if (u_islower((UChar32)cp))
-                lower = true;
-            else if (u_isupper((UChar32)cp))
-                letters++;
-            i2 += w;
-        }
-        if (lower || letters < r->min_letters)
-            continue;
         if (allowed(r, c->folded.s + t->start, t->end - t->start))
             continue;
         if (in_link_or_handle(c, s, e) || in_quotes(c, s) || heading_line(c, s))
