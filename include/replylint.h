@@ -156,17 +156,21 @@ typedef struct replylint_options {
     replylint_lang lang;             /**< which language's rules run */
     replylint_severity min_severity; /**< drop findings below this; 0 = keep all */
     size_t max_bytes;                /**< refuse longer texts (REPLYLINT_ETOOBIG); 0 = 1 MiB */
+    unsigned int flags;              /**< REPLYLINT_LINT_* bits */
     uint64_t reserved[4];            /**< must be zero */
 } replylint_options;
 
-#define REPLYLINT_OPTIONS_INIT                                                                     \
-    {                                                                                              \
-        REPLYLINT_OPTIONS_VERSION, NULL, NULL, REPLYLINT_CHANNEL_EMAIL, REPLYLINT_LANG_AUTO,       \
-            (replylint_severity)0, 0,                                                              \
-        {                                                                                          \
-            0, 0, 0, 0                                                                             \
-        }                                                                                          \
-    }
+/**
+ * The reply continues a conversation (it is not the first reply in its thread): rules
+ * written with `turn: first`, such as a missing greeting, do not run.
+ */
+#define REPLYLINT_LINT_FOLLOWUP 0x1u
+
+/* clang-format off */
+#define REPLYLINT_OPTIONS_INIT \
+    { REPLYLINT_OPTIONS_VERSION, NULL, NULL, REPLYLINT_CHANNEL_EMAIL, REPLYLINT_LANG_AUTO, \
+      (replylint_severity)0, 0, 0, { 0, 0, 0, 0 } }
+/* clang-format on */
 
 /** Default size limit of one reply, in bytes. */
 #define REPLYLINT_DEFAULT_MAX_BYTES ((size_t)1 << 20)

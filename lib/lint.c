@@ -315,7 +315,8 @@ static int emit(lint_ctx *c, const replylint_rule *r, size_t start, size_t end,
 static bool rule_runs(const lint_ctx *c, const replylint_rule *r)
 {
     return r->enabled && (r->lang == RL_LANG_ANY || r->lang == c->lang) &&
-           (r->channels & (1u << c->opts->channel));
+           (r->channels & (1u << c->opts->channel)) &&
+           !(r->first_turn_only && (c->opts->flags & REPLYLINT_LINT_FOLLOWUP));
 }
 
 static int need_segments(lint_ctx *c)
@@ -859,9 +860,11 @@ int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs, cons
                                 "with replylint_options_init)",
                                 opts->version, REPLYLINT_OPTIONS_VERSION);
     if ((unsigned)opts->channel > REPLYLINT_CHANNEL_CHAT || (unsigned)opts->lang > 2 ||
-        (int)opts->min_severity < 0 || (int)opts->min_severity > REPLYLINT_SEV_ERROR)
-        return replylint__error(err, REPLYLINT_EINVAL,
-                                "replylint_lint: channel, lang or min_severity out of range");
+        (opts->flags & ~REPLYLINT_LINT_FOLLOWUP) || (int)opts->min_severity < 0 ||
+        (int)opts->min_severity > REPLYLINT_SEV_ERROR)
+        return replylint__error(
+            err, REPLYLINT_EINVAL,
+            "replylint_lint: channel, lang, min_severity or flags out of range");
     size_t max = opts->max_bytes ? opts->max_bytes : REPLYLINT_DEFAULT_MAX_BYTES;
     if (max > ((size_t)1 << 31) - 1)
         max = ((size_t)1 << 31) - 1; /* offsets in the folded map are 32-bit */

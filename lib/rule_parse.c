@@ -587,6 +587,15 @@ static int parse_rule(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
             rc = parse_examples(c, r, v);
         } else if (strcmp(ks, "channel") == 0) {
             rc = parse_channels(c, v, &r->channels);
+        } else if (strcmp(ks, "turn") == 0) {
+            const char *t = scalar(v);
+            if (t && strcmp(t, "first") == 0)
+                r->first_turn_only = true;
+            else if (t && strcmp(t, "any") == 0)
+                r->first_turn_only = false;
+            else
+                rc =
+                    fail(c, v, REPLYLINT_ERULE, "turn must be first or any, not '%s'", t ? t : "?");
         } else if (!key_allowed(r->kind, ks)) {
             rc = fail(c, k, REPLYLINT_ERULE, "unknown key '%s' for this kind of rule", ks);
         } else if (strcmp(ks, "phrases") == 0) {

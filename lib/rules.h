@@ -67,7 +67,8 @@ struct replylint_rule {
     replylint_severity severity;
     rl_where where;
     bool enabled, inflect, check_examples;
-    unsigned channels; /* bit (1 << replylint_channel) per channel the rule runs in */
+    unsigned channels;    /* bit (1 << replylint_channel) per channel the rule runs in */
+    bool first_turn_only; /* `turn: first`: not on follow-up replies */
 
     rl_matcher m;    /* phrase, regex, require, signature (department), conditional (if) */
     rl_matcher then; /* conditional: what must also occur; signature: sign-off phrases;

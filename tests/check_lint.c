@@ -455,6 +455,38 @@ START_TEST(test_min_severity_and_score)
 }
 END_TEST
 
+START_TEST(test_followup_turn)
+{
+    replylint_error err;
+    replylint_ruleset *t =
+        rules_from("rules:\n"
+                   "  - id: greeting.ru.first\n"
+                   "    category: greeting\n"
+                   "    language: ru\n"
+                   "    kind: require\n"
+                   "    where: start\n"
+                   "    turn: first\n"
+                   "    phrases: [здравствуйте]\n"
+                   "    message: m\n"
+                   "    examples: {bad: [Готово.], good: [Здравствуйте! Готово.]}\n",
+                   &err);
+    ck_assert_ptr_nonnull(t);
+    replylint_options o;
+    replylint_options_init(&o, REPLYLINT_OPTIONS_VERSION);
+    replylint_report *r = NULL;
+    ck_assert_int_eq(replylint_lint(&r, t, "Да, готово.", strlen("Да, готово."), &o, &err), 0);
+    ck_assert_uint_eq(replylint_report_count(r), 1);
+    replylint_report_free(r);
+    o.flags = REPLYLINT_LINT_FOLLOWUP;
+    ck_assert_int_eq(replylint_lint(&r, t, "Да, готово.", strlen("Да, готово."), &o, &err), 0);
+    ck_assert_uint_eq(replylint_report_count(r), 0);
+    replylint_report_free(r);
+    o.flags = 0x80;
+    ck_assert_int_eq(replylint_lint(&r, t, "Да", 4, &o, &err), REPLYLINT_EINVAL);
+    replylint_ruleset_free(t);
+}
+END_TEST
+
 START_TEST(test_forced_language)
 {
     replylint_options o;
@@ -541,6 +573,7 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_conditional);
     tcase_add_test(tc, test_length_channel);
     tcase_add_test(tc, test_min_severity_and_score);
+    tcase_add_test(tc, test_followup_turn);
     tcase_add_test(tc, test_forced_language);
     tcase_add_test(tc, test_empty_and_whitespace);
     tcase_add_test(tc, test_invalid_utf8);
