@@ -465,10 +465,24 @@ static int rule_matches(lint_ctx *c, const replylint_rule *r)
     return 0;
 }
 
+/* An opening that starts in lower case continues an earlier message (a reply split over
+ * several tweets or chat bubbles: "below and reply…"); it has no opening of its own. */
+static bool continues_message(const lint_ctx *c)
+{
+    if (c->seg.start.start >= c->seg.start.end)
+        return false;
+    size_t w;
+    uint32_t cp = replylint__utf8_decode(c->text, c->len, c->seg.start.start, &w);
+    return u_islower((UChar32)cp);
+}
+
 static int rule_require(lint_ctx *c, const replylint_rule *r)
 {
+    if (r->where == RL_WHERE_START && continues_message(c))
+        return 0;
     rl_span reg = region(c, r->where);
-    if (occurrences(c, &r->m, reg.start, reg.end) != 0)
+    if (occurrences(c, &r->m, reg.start, reg.end) != 0 ||
+        drop_exceptions(c, r, reg.start, reg.end) != 0)
         return -1;
     if (c->n_occ > 0)
         return 0;
@@ -572,6 +586,8 @@ static int rule_name(lint_ctx *c, const replylint_rule *r)
     return emit(c, r, s.start, s.end, NULL, 0);
 }
 
+static bool in_quotes(const lint_ctx *c, size_t s);
+
 static int rule_signature(lint_ctx *c, const replylint_rule *r)
 {
     rl_span sig = c->seg.signature;
@@ -590,21 +606,24 @@ static int rule_signature(lint_ctx *c, const replylint_rule *r)
         return -1;
     if (c->n_occ == 0)
         return 0;
+    /* A department or sign-off phrase covers words of one line: "* team" must not take
+     * "Mia" on the line above "Support team" for part of a department's name. */
     rl_span covered[32];
     size_t nc = 0;
-    for (size_t i = 0; i < c->n_occ && nc < 32; i++)
-        covered[nc++] = (rl_span){c->occ[i].start, c->occ[i].end};
-    if (r->then.n_phrases) {
-        if (occurrences(c, &r->then, sig.start, sig.end) != 0)
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && !r->then.n_phrases)
+            break;
+        if (pass == 1 && occurrences(c, &r->then, sig.start, sig.end) != 0)
             return -1;
         for (size_t i = 0; i < c->n_occ && nc < 32; i++)
-            covered[nc++] = (rl_span){c->occ[i].start, c->occ[i].end};
+            if (!memchr(c->text + c->occ[i].start, '\n', c->occ[i].end - c->occ[i].start))
+                covered[nc++] = (rl_span){c->occ[i].start, c->occ[i].end};
     }
     for (size_t i = 0; i < c->n_toks; i++) {
         size_t s = orig_of(c, c->toks[i].start);
         if (s < sig.start || s >= sig.end)
             continue;
-        bool in = false;
+        bool in = in_quotes(c, s); /* «Облако+»: a company's name, not a person's */
         for (size_t k = 0; k < nc && !in; k++)
             in = s >= covered[k].start && s < covered[k].end;
         if (!in)

@@ -11,6 +11,7 @@
 #include "rules.h"
 #include "fold.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -344,6 +345,103 @@ static int phrase_register(rl_phrase_index *ix, rl_forms *forms, const replylint
                            uint32_t rule_index, const rl_matcher *mt, const rl_phrase_src *p,
                            item *items, size_t n, size_t n_opt, replylint_error *err);
 
+/* Parse one phrase text (no multi-word alternatives left) and register it. */
+static int phrase_add_text(rl_phrase_index *ix, rl_forms *forms, const replylint_rule *r,
+                           uint32_t rule_index, const rl_matcher *mt, const rl_phrase_src *p,
+                           const char *text, replylint_error *err)
+{
+    build_state *st = ix->build;
+    item items[MAX_ITEMS];
+    memset(items, 0, sizeof(items));
+    size_t n = 0, n_opt = 0;
+    const char *s = text;
+    int rc = 0;
+    while (*s && rc == 0) {
+        while (*s == ' ' || *s == '\t' || *s == '\n')
+            s++;
+        if (!*s)
+            break;
+        const char *e = s;
+        int depth = 0;
+        while (*e && (depth > 0 || !(*e == ' ' || *e == '\t' || *e == '\n'))) {
+            depth += *e == '(' ? 1 : *e == ')' ? -1 : 0;
+            e++;
+        }
+        if (n == MAX_ITEMS) {
+            items_free(items, n);
+            return phrase_error(err, r, p, "too many words (16 at most) in", p->text);
+        }
+        rc = parse_item(ix, st, forms, r, p, s, (size_t)(e - s), &items[n], err);
+        n_opt += items[n].optional;
+        n++;
+        s = e;
+    }
+    if (rc == 0)
+        rc = phrase_register(ix, forms, r, rule_index, mt, p, items, n, n_opt, err);
+    items_free(items, n);
+    return rc;
+}
+
+#define MAX_VARIANTS 256
+
+/*
+ * A group whose alternatives hold several words, "(that is|it is) handled by", cannot be
+ * one slot of the trie: spell the phrase out once per alternative (the first such group,
+ * then recursively the rest).  A trailing "?" makes the group optional: one more variant
+ * without it.
+ */
+static int phrase_expand(rl_phrase_index *ix, rl_forms *forms, const replylint_rule *r,
+                         uint32_t rule_index, const rl_matcher *mt, const rl_phrase_src *p,
+                         const char *text, int *budget, replylint_error *err)
+{
+    const char *open = NULL, *close = NULL;
+    for (const char *q = text; *q && !close; q++) {
+        if (*q != '(')
+            continue;
+        const char *e = q + 1;
+        bool space = false;
+        while (*e && *e != ')' && *e != '(') {
+            space = space || *e == ' ';
+            e++;
+        }
+        if (*e == ')' && space) {
+            open = q;
+            close = e;
+        }
+    }
+    if (!open)
+        return phrase_add_text(ix, forms, r, rule_index, mt, p, text, err);
+    bool optional = close[1] == '?';
+    const char *tail = close + 1 + optional;
+    size_t head = (size_t)(open - text);
+    int rc = 0;
+    for (const char *a = open + 1; rc == 0 && a <= close;) {
+        const char *b = a;
+        while (b < close && *b != '|')
+            b++;
+        if (--*budget < 0)
+            return phrase_error(err, r, p, "too many variants (256 at most) in", p->text);
+        size_t len = head + (size_t)(b - a) + 1 + strlen(tail);
+        char *v = malloc(len + 1);
+        if (!v)
+            return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+        snprintf(v, len + 1, "%.*s%.*s %s", (int)head, text, (int)(b - a), a, tail);
+        rc = phrase_expand(ix, forms, r, rule_index, mt, p, v, budget, err);
+        free(v);
+        a = b + 1;
+    }
+    if (rc == 0 && optional) {
+        size_t len = head + 1 + strlen(tail);
+        char *v = malloc(len + 1);
+        if (!v)
+            return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+        snprintf(v, len + 1, "%.*s %s", (int)head, text, tail);
+        rc = phrase_expand(ix, forms, r, rule_index, mt, p, v, budget, err);
+        free(v);
+    }
+    return rc;
+}
+
 int replylint__phrase_add(rl_phrase_index *ix, rl_forms *forms, const replylint_rule *r,
                           uint32_t rule_index, const rl_matcher *mt, replylint_error *err)
 {
@@ -353,37 +451,10 @@ int replylint__phrase_add(rl_phrase_index *ix, rl_forms *forms, const replylint_
             return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
         ix->n_nodes = 1;
     }
-    build_state *st = ix->build;
     for (size_t pi = 0; pi < mt->n_phrases; pi++) {
-        const rl_phrase_src *p = &mt->phrases[pi];
-        item items[MAX_ITEMS];
-        memset(items, 0, sizeof(items));
-        size_t n = 0, n_opt = 0;
-        const char *s = p->text;
-        int rc = 0;
-        while (*s && rc == 0) {
-            while (*s == ' ' || *s == '\t' || *s == '\n')
-                s++;
-            if (!*s)
-                break;
-            const char *e = s;
-            int depth = 0;
-            while (*e && (depth > 0 || !(*e == ' ' || *e == '\t' || *e == '\n'))) {
-                depth += *e == '(' ? 1 : *e == ')' ? -1 : 0;
-                e++;
-            }
-            if (n == MAX_ITEMS) {
-                items_free(items, n);
-                return phrase_error(err, r, p, "too many words (16 at most) in", p->text);
-            }
-            rc = parse_item(ix, st, forms, r, p, s, (size_t)(e - s), &items[n], err);
-            n_opt += items[n].optional;
-            n++;
-            s = e;
-        }
-        if (rc == 0)
-            rc = phrase_register(ix, forms, r, rule_index, mt, p, items, n, n_opt, err);
-        items_free(items, n);
+        int budget = MAX_VARIANTS;
+        int rc = phrase_expand(ix, forms, r, rule_index, mt, &mt->phrases[pi], mt->phrases[pi].text,
+                               &budget, err);
         if (rc)
             return rc;
     }
@@ -542,6 +613,21 @@ void replylint__phrase_index_free(rl_phrase_index *ix)
 
 static const uint32_t no_slots[1] = {0};
 
+/* Is token j a «пожалуйста» / "please" set off by commas from the words around it? */
+static bool filler_between(const char *folded, const rl_token *toks, size_t j)
+{
+    static const char *const fillers[] = {"пожалуйста", "please"};
+    size_t len = toks[j].end - toks[j].start;
+    bool filler = false;
+    for (size_t k = 0; k < 2 && !filler; k++)
+        filler = strlen(fillers[k]) == len && memcmp(folded + toks[j].start, fillers[k], len) == 0;
+    if (!filler)
+        return false;
+    /* "word, please, word": a comma and a space on each side. */
+    return toks[j].start == toks[j - 1].end + 2 && folded[toks[j - 1].end] == ',' &&
+           toks[j + 1].start == toks[j].end + 2 && folded[toks[j].end] == ',';
+}
+
 int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const rl_token *toks,
                            size_t n_toks, rl_hit **hits, size_t *n_hits, size_t *cap_hits)
 {
@@ -587,9 +673,14 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
             size_t j = f.next;
             if (j >= n_toks || f.next - i >= ix->max_words)
                 continue;
-            /* Words of a phrase are separated by white space only. */
-            if (j > i && !(toks[j].start == toks[j - 1].end + 1 && folded[toks[j - 1].end] == ' '))
-                continue;
+            /* Words of a phrase are separated by white space only, except that a polite
+             * «, пожалуйста,» / ", please," may stand between two of them. */
+            if (j > i &&
+                !(toks[j].start == toks[j - 1].end + 1 && folded[toks[j - 1].end] == ' ')) {
+                if (!(j + 1 < n_toks && filler_between(folded, toks, j)))
+                    continue;
+                j++;
+            }
             const uint32_t *sl = slots[j];
             uint32_t child;
             for (uint32_t k = 0; k <= sl[0] && sp < 63; k++) {

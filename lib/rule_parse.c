@@ -324,9 +324,17 @@ static int parse_example(parse_ctx *c, yaml_node_t *n, rl_example *ex)
             r = get_string(c, v, "agent", &ex->agent);
         } else if (ks && strcmp(ks, "channel") == 0) {
             r = parse_channel(c, v, &ex->channel);
+        } else if (ks && strcmp(ks, "turn") == 0) {
+            const char *t = scalar(v);
+            r = 0;
+            if (t && (strcmp(t, "followup") == 0 || strcmp(t, "first") == 0))
+                ex->followup = strcmp(t, "followup") == 0;
+            else
+                r = fail(c, v, REPLYLINT_ERULE, "turn must be first or followup, not '%s'",
+                         t ? t : "?");
         } else {
             r = fail(c, k, REPLYLINT_ERULE,
-                     "unknown example key '%s' (expected text, name, agent, channel)",
+                     "unknown example key '%s' (expected text, name, agent, channel, turn)",
                      ks ? ks : "?");
         }
         if (r)
@@ -468,7 +476,7 @@ static bool key_allowed(rl_kind kind, const char *key)
     static const char *const per_kind[RL_KIND__COUNT] = {
         [RL_KIND_PHRASE] = " phrases swap where inflect except ",
         [RL_KIND_REGEX] = " pattern raw suggest where ",
-        [RL_KIND_REQUIRE] = " phrases pattern raw where inflect ",
+        [RL_KIND_REQUIRE] = " phrases pattern raw where inflect except ",
         [RL_KIND_NAME] = " where aliases ",
         [RL_KIND_SIGNATURE] = " department signoff inflect ",
         [RL_KIND_LENGTH] = " scope max ",

@@ -56,6 +56,7 @@ typedef struct rl_example {
     size_t len;
     char *name, *agent;
     replylint_channel channel;
+    bool followup;
     uint32_t line, column;
 } rl_example;
 

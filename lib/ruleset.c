@@ -348,6 +348,7 @@ static int check_examples(const replylint_ruleset *rs, replylint_error *err)
                 o.customer_name = ex[k].name;
                 o.agent_name = ex[k].agent;
                 o.channel = ex[k].channel;
+                o.flags = ex[k].followup ? REPLYLINT_LINT_FOLLOWUP : 0;
                 o.lang = (replylint_lang)r->lang;
                 replylint_report *rep = NULL;
                 replylint_error e2;

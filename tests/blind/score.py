@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""score.py REPLYLINT [--verbose]: recall and false alarms of the default rules on the blind
-set (replies.jsonl, labelled by someone who had not seen the rules).
+"""score.py REPLYLINT [SET_DIR] [--verbose]: recall and false alarms of the default rules on a
+blind set (SET_DIR/replies.jsonl, default: this folder's; labelled by someone who had not
+seen the rules).
 
 Recall: of the (reply, category) pairs the labels expect, the share the linter reports.
 False alarm: a (reply, category) pair the linter reports that the labels do not expect, at
@@ -26,7 +27,8 @@ def lint(binary, reply):
 def main():
     binary = sys.argv[1]
     verbose = "--verbose" in sys.argv
-    here = os.path.dirname(os.path.abspath(__file__))
+    args = [a for a in sys.argv[2:] if not a.startswith("--")]
+    here = args[0] if args else os.path.dirname(os.path.abspath(__file__))
     expected = found = 0
     per_cat = {}
     alarms = []
