@@ -63,6 +63,27 @@ CATEGORIES = ["jargon", "inconvenience", "greeting", "name", "length", "deflecti
 
 
 QUESTIONS = {}  # rutube key -> the user's question (printed with --show-question)
+FOLLOWUPS = set()  # keys of replies that answer a later turn of a thread (--turn followup)
+
+
+def later_turns(root):
+    """Agent tweets of TWCS that reply to a later turn of a thread (the customer's tweet
+    they answer itself answers an earlier tweet): a helpdesk knows this and passes
+    --turn followup, so a missing greeting is not expected there."""
+    def pid(x):
+        x = (x or "").strip()
+        return x[:-2] if x.endswith(".0") else x
+    path = os.path.join(root, "twcs-head5000/twcs_head5000.csv")
+    if not os.path.exists(path):
+        return set()
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = {r["tweet_id"]: r for r in csv.DictReader(f)}
+    later = set()
+    for tid, r in rows.items():
+        parent = rows.get(pid(r["in_response_to_tweet_id"]))
+        if r["inbound"] == "False" and parent is not None and pid(parent["in_response_to_tweet_id"]):
+            later.add(tid)
+    return later
 
 
 def load_corpora(root, which):
@@ -77,11 +98,15 @@ def load_corpora(root, which):
                     QUESTIONS["rutube:r%d" % i] = row["Вопрос пользователя"]
                     out.append(("rutube", "ru", "email", "r%d" % i, text))
     if which in ("all", "en", "twcs"):
+        later = later_turns(root)
         with open(os.path.join(root, "twcs-head5000/agent_replies.csv"), newline="",
                   encoding="utf-8") as f:
             for row in csv.DictReader(f):
                 if row["text"].strip():
-                    out.append(("twcs", "en", "chat", "t" + row["tweet_id"], row["text"]))
+                    key = "t" + row["tweet_id"]
+                    if row["tweet_id"] in later:
+                        FOLLOWUPS.add("twcs:" + key)
+                    out.append(("twcs", "en", "chat", key, row["text"]))
     if which in ("all", "en", "ibm"):
         with open(os.path.join(root, "ibm-twitter-cdp/agent_utterances.csv"), newline="",
                   encoding="utf-8") as f:
@@ -96,10 +121,12 @@ def run_check(binary, items, tmp, lang_mode, extra, batch=400):
     share channel, language, name and agent go through one process per `batch` files."""
     groups = defaultdict(list)
     for key, text, channel, lang, name, agent in items:
-        groups[(channel, lang if lang_mode != "auto" else "auto", name, agent)].append((key, text))
+        turn = "followup" if key in FOLLOWUPS else "first"
+        groups[(channel, lang if lang_mode != "auto" else "auto", name, agent, turn)].append(
+            (key, text))
     reports = {}
     n = 0
-    for (channel, lang, name, agent), group in groups.items():
+    for (channel, lang, name, agent, turn), group in groups.items():
         for start in range(0, len(group), batch):
             chunk = group[start:start + batch]
             paths = {}
@@ -110,7 +137,7 @@ def run_check(binary, items, tmp, lang_mode, extra, batch=400):
                     f.write(text)
                 paths[p] = key
             cmd = [binary, "check", "--format", "json", "--channel", channel, "--lang", lang,
-                   "--color", "never", "--fail-level", "error"]
+                   "--turn", turn, "--color", "never", "--fail-level", "error"]
             if name:
                 cmd += ["--name", name]
             if agent:
