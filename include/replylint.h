@@ -157,7 +157,8 @@ typedef struct replylint_options {
     replylint_severity min_severity; /**< drop findings below this; 0 = keep all */
     size_t max_bytes;                /**< refuse longer texts (REPLYLINT_ETOOBIG); 0 = 1 MiB */
     unsigned int flags;              /**< REPLYLINT_LINT_* bits */
-    uint64_t reserved[4];            /**< must be zero */
+    unsigned int reserved32;         /**< must be zero */
+    uint64_t reserved[3];            /**< must be zero; room to grow without an ABI break */
 } replylint_options;
 
 /**
@@ -169,7 +170,7 @@ typedef struct replylint_options {
 /* clang-format off */
 #define REPLYLINT_OPTIONS_INIT \
     { REPLYLINT_OPTIONS_VERSION, NULL, NULL, REPLYLINT_CHANNEL_EMAIL, REPLYLINT_LANG_AUTO, \
-      (replylint_severity)0, 0, 0, { 0, 0, 0, 0 } }
+      (replylint_severity)0, 0, 0, 0, { 0, 0, 0 } }
 /* clang-format on */
 
 /** Default size limit of one reply, in bytes. */
