@@ -554,6 +554,10 @@ static int name_used(lint_ctx *c, const replylint_rule *r, const char *name, siz
         free(fname);
         return -1;
     }
+    /* A person's name has a few parts; a pathological "name" of thousands of words must
+     * not make each call quadratic. */
+    if (nn > 8)
+        nn = 8;
     for (size_t k = 0; k < nn && !*used; k++) {
         const char *np = fname + nt[k].start;
         size_t nl = nt[k].end - nt[k].start;
@@ -679,70 +683,112 @@ static bool allowed(const replylint_rule *r, const char *tok, size_t tl)
     return false;
 }
 
-/* The white-space-delimited chunk around [s, e): a link, an address, a @handle or a
- * #hashtag is quoted, not shouted, whatever its case. */
-static bool in_link_or_handle(const lint_ctx *c, size_t s, size_t e)
+/*
+ * Where a word in capitals stands, for the shouting rule: in a link, address, @handle or
+ * #hashtag (its white-space-delimited chunk); inside quotes («…», "…", “…”) on its line; on a
+ * heading line (all capitals, not ending in ! or ?).  The rule visits words in order, so each
+ * chunk and line is scanned once and the quote state carried forward: linear in the text, even
+ * for a megabyte of capitals on one line.
+ */
+typedef struct word_context {
+    size_t chunk_start, chunk_end;
+    bool chunk_link;
+    size_t line_start, line_end;
+    int heading; /* -1: not computed for this line yet */
+    size_t quote_pos;
+    int guil, curly, ascii;
+} word_context;
+
+static void chunk_at(const lint_ctx *c, word_context *w, size_t s)
 {
-    size_t a = s, b = e;
-    while (a > 0 && !is_space_byte(c->text[a - 1]))
+    if (s >= w->chunk_start && s < w->chunk_end)
+        return;
+    size_t a = s, b = s;
+    while (a > w->chunk_end && a > 0 && !is_space_byte(c->text[a - 1]))
         a--;
     while (b < c->len && !is_space_byte(c->text[b]))
         b++;
-    for (size_t i = a; i < b; i++) {
+    w->chunk_start = a;
+    w->chunk_end = b;
+    w->chunk_link = false;
+    for (size_t i = a; i < b && !w->chunk_link; i++) {
         char ch = c->text[i];
-        if (ch == '@' || ch == '#' || ch == '/' || ch == '=' || ch == '_')
-            return true;
-        if (ch == '.' && i > a && i + 1 < b && i + 1 != e && i != e &&
-            !is_space_byte(c->text[i + 1]) && c->text[i + 1] != '.')
-            return true; /* www.EXAMPLE.com, but not the full stop after a word */
+        /* www.EXAMPLE.com, but not the full stop that ends the chunk */
+        w->chunk_link = ch == '@' || ch == '#' || ch == '/' || ch == '=' || ch == '_' ||
+                        (ch == '.' && i > a && i + 1 < b && c->text[i + 1] != '.');
     }
-    return false;
 }
 
-/* Inside «…», "…" or “…” on the same line: a quoted title or label. */
-static bool in_quotes(const lint_ctx *c, size_t s)
+static void line_at(const lint_ctx *c, word_context *w, size_t s)
 {
-    size_t a = s;
-    while (a > 0 && c->text[a - 1] != '\n')
+    if (s >= w->line_start && s < w->line_end)
+        return;
+    size_t a = s, b = s;
+    while (a > w->line_end && a > 0 && c->text[a - 1] != '\n')
         a--;
-    int guil = 0, curly = 0, ascii = 0;
-    for (size_t i = a; i < s; i++) {
-        unsigned char b0 = (unsigned char)c->text[i];
-        if (b0 == '"')
-            ascii ^= 1;
-        else if (b0 == 0xC2 && i + 1 < s) {
-            unsigned char b1 = (unsigned char)c->text[i + 1];
-            guil += b1 == 0xAB ? 1 : b1 == 0xBB ? -1 : 0; /* « » */
-        } else if (b0 == 0xE2 && i + 2 < s && (unsigned char)c->text[i + 1] == 0x80) {
-            unsigned char b2 = (unsigned char)c->text[i + 2];
-            curly += b2 == 0x9C ? 1 : b2 == 0x9D ? -1 : 0; /* “ ” */
-        }
-    }
-    return guil > 0 || curly > 0 || ascii;
+    while (b < c->len && c->text[b] != '\n')
+        b++;
+    w->line_start = a;
+    w->line_end = b < c->len ? b + 1 : b;
+    w->heading = -1;
+    w->quote_pos = a;
+    w->guil = w->curly = w->ascii = 0;
 }
 
 /* A line of nothing but capitals that does not end in ! or ? is a heading («КАК
  * ЗАГРУЗИТЬ ВИДЕО»), a common layout in long answers; a shout ends like one. */
-static bool heading_line(const lint_ctx *c, size_t s)
+static bool heading_line(const lint_ctx *c, word_context *w)
 {
-    size_t a = s, b = s;
-    while (a > 0 && c->text[a - 1] != '\n')
-        a--;
-    while (b < c->len && c->text[b] != '\n')
-        b++;
-    size_t last = b;
+    if (w->heading >= 0)
+        return w->heading;
+    size_t a = w->line_start, b = w->line_end, last = b;
     while (last > a && is_space_byte(c->text[last - 1]))
         last--;
-    if (last > a && (c->text[last - 1] == '!' || c->text[last - 1] == '?'))
-        return false;
-    for (size_t i = a; i < b;) {
-        size_t w;
-        uint32_t cp = replylint__utf8_decode(c->text, c->len, i, &w);
+    w->heading = !(last > a && (c->text[last - 1] == '!' || c->text[last - 1] == '?'));
+    for (size_t i = a; i < b && w->heading;) {
+        size_t n;
+        uint32_t cp = replylint__utf8_decode(c->text, c->len, i, &n);
         if (u_islower((UChar32)cp))
-            return false;
-        i += w;
+            w->heading = 0;
+        i += n;
     }
-    return true;
+    return w->heading;
+}
+
+/* Inside «…», "…" or “…” on the same line, up to s: a quoted title or label. */
+static bool quoted(const lint_ctx *c, word_context *w, size_t s)
+{
+    for (size_t i = w->quote_pos; i < s; i++) {
+        unsigned char b0 = (unsigned char)c->text[i];
+        if (b0 == '"')
+            w->ascii ^= 1;
+        else if (b0 == 0xC2 && i + 1 < s) {
+            unsigned char b1 = (unsigned char)c->text[i + 1];
+            w->guil += b1 == 0xAB ? 1 : b1 == 0xBB ? -1 : 0; /* « » */
+        } else if (b0 == 0xE2 && i + 2 < s && (unsigned char)c->text[i + 1] == 0x80) {
+            unsigned char b2 = (unsigned char)c->text[i + 2];
+            w->curly += b2 == 0x9C ? 1 : b2 == 0x9D ? -1 : 0; /* “ ” */
+        }
+    }
+    if (s > w->quote_pos)
+        w->quote_pos = s;
+    return w->guil > 0 || w->curly > 0 || w->ascii;
+}
+
+/* Is the word at [s, e) quoted, linked or a heading rather than shouted? */
+static bool not_a_shout(const lint_ctx *c, word_context *w, size_t s)
+{
+    chunk_at(c, w, s);
+    line_at(c, w, s);
+    return w->chunk_link || quoted(c, w, s) || heading_line(c, w);
+}
+
+/* For the signature block (a few short lines): inside quotes on its line. */
+static bool in_quotes(const lint_ctx *c, size_t s)
+{
+    word_context w = {0, 0, false, 0, 0, -1, 0, 0, 0, 0};
+    line_at(c, &w, s);
+    return quoted(c, &w, s);
 }
 
 /* Capital letters in token i, or 0 if it has a lower-case letter, a digit or another
@@ -774,6 +820,7 @@ static size_t caps_letters(const lint_ctx *c, size_t i, uint8_t script)
 static int rule_shouting(lint_ctx *c, const replylint_rule *r)
 {
     uint8_t script = c->lang == REPLYLINT_LANG_RU ? RL_SCRIPT_CYRILLIC : RL_SCRIPT_LATIN;
+    word_context wc = {0, 0, false, 0, 0, -1, 0, 0, 0, 0};
     for (size_t i = 0; i < c->n_toks; i++) {
         if (caps_letters(c, i, script) < r->min_letters)
             continue;
@@ -781,7 +828,7 @@ static int rule_shouting(lint_ctx *c, const replylint_rule *r)
         size_t s = orig_of(c, t->start), e = orig_of(c, t->end);
         if (allowed(r, c->folded.s + t->start, t->end - t->start))
             continue;
-        if (in_link_or_handle(c, s, e) || in_quotes(c, s) || heading_line(c, s))
+        if (not_a_shout(c, &wc, s))
             continue;
         /* The word in lower case, from the original so «ё» stays «ё». */
         char *low = malloc((e - s) * 2 + 1);
