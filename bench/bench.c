@@ -1,0 +1,223 @@
+/*
+ * bench.c: in-process speed of libreplylint with the full default rule set.
+ *
+ *   bench REPLIES.txt [SYNTH_COUNT]
+ *
+ * REPLIES.txt holds replies separated by a line with a single form feed (\f), as
+ * bench/run.sh prepares them from the corpora at run time.  Prints, for the real replies
+ * and for SYNTH_COUNT synthetic ones: single-thread throughput (MB/s, replies/s), the
+ * latency of one call on ~600-byte replies (p50, p99), rule-set load time, and the cost
+ * against reply length from 1 KB to 1 MB.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "replylint.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+typedef struct {
+    char **text;
+    size_t *len;
+    size_t n, cap, bytes;
+} corpus;
+
+static void add(corpus *c, const char *s, size_t len)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 1024;
+        c->text = realloc(c->text, c->cap * sizeof(char *));
+        c->len = realloc(c->len, c->cap * sizeof(size_t));
+        if (!c->text || !c->len)
+            exit(1);
+    }
+    c->text[c->n] = malloc(len + 1);
+    memcpy(c->text[c->n], s, len);
+    c->text[c->n][len] = '\0';
+    c->len[c->n++] = len;
+    c->bytes += len;
+}
+
+static corpus load(const char *path)
+{
+    corpus c = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    char *buf = NULL;
+    size_t cap = 0, len = 0, n;
+    char chunk[65536];
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (len + n > cap) {
+            cap = (len + n) * 2;
+            buf = realloc(buf, cap);
+        }
+        memcpy(buf + len, chunk, n);
+        len += n;
+    }
+    fclose(f);
+    size_t start = 0;
+    for (size_t i = 0; i + 1 < len; i++)
+        if (buf[i] == '\f' && buf[i + 1] == '\n') {
+            if (i > start)
+                add(&c, buf + start, i - start);
+            start = i + 2;
+        }
+    if (len > start)
+        add(&c, buf + start, len - start);
+    free(buf);
+    return c;
+}
+
+static const char *const synth_ru[] = {
+    "Здравствуйте, Анна! Спасибо, что написали. ",
+    "Денежные средства вернутся на карту в течение трёх рабочих дней. ",
+    "Приносим извинения за доставленные неудобства. ",
+    "Мы проверили заказ: курьер передаст его завтра с 10:00 до 14:00. ",
+    "В настоящее время осуществить оплату картой не получится. ",
+    "Если что-то пойдёт не так, просто ответьте на это письмо. ",
+    "Хорошего вечера!\nОлег, служба поддержки\n",
+};
+static const char *const synth_en[] = {
+    "Hi Maria, thanks for reaching out! ",
+    "Please be advised that your refund has been processed. ",
+    "We apologize for any inconvenience caused. ",
+    "Your parcel left our warehouse today and should arrive by Friday. ",
+    "Kindly utilize the mobile app in order to track it. ",
+    "If anything looks wrong, just reply to this email. ",
+    "Have a great weekend!\nTom, Customer Support\n",
+};
+
+/* A reply of about `target` bytes from shuffled sentences. */
+static size_t synth(char *out, size_t target, unsigned *seed, int ru)
+{
+    const char *const *set = ru ? synth_ru : synth_en;
+    size_t len = 0;
+    while (len < target) {
+        *seed = *seed * 1103515245u + 12345u;
+        const char *s = set[(*seed >> 16) % 7];
+        size_t l = strlen(s);
+        memcpy(out + len, s, l);
+        len += l;
+    }
+    out[len] = '\0';
+    return len;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Single-thread throughput: the best of three passes (other work on the machine can only
+ * slow a pass down). */
+static void lint_all(const replylint_ruleset *rs, const corpus *c, const char *label)
+{
+    replylint_error err;
+    size_t findings = 0;
+    double dt = 1e30;
+    for (int pass = 0; pass < 3; pass++) {
+        findings = 0;
+        double t0 = now();
+        for (size_t i = 0; i < c->n; i++) {
+            replylint_report *r = NULL;
+            if (replylint_lint(&r, rs, c->text[i], c->len[i], NULL, &err) != 0) {
+                fprintf(stderr, "lint: %s\n", err.message);
+                exit(1);
+            }
+            findings += replylint_report_count(r);
+            replylint_report_free(r);
+        }
+        double t = now() - t0;
+        if (t < dt)
+            dt = t;
+    }
+    printf("%-28s %8zu replies %7.2f MB  %7.1f MB/s  %9.0f replies/s  (%zu findings)\n", label,
+           c->n, c->bytes / 1e6, c->bytes / 1e6 / dt, c->n / dt, findings);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench REPLIES.txt [SYNTH_COUNT]\n");
+        return 2;
+    }
+    size_t synth_count = argc > 2 ? strtoul(argv[2], NULL, 10) : 100000;
+    replylint_ruleset *rs = NULL;
+    replylint_error err;
+
+    double t0 = now();
+    const int loads = 20;
+    for (int i = 0; i < loads; i++) {
+        replylint_ruleset_free(rs);
+        if (replylint_ruleset_default(&rs, &err) != 0) {
+            fprintf(stderr, "rules: %s\n", err.message);
+            return 1;
+        }
+    }
+    printf("rule set: %zu rules, load %.2f ms\n", replylint_ruleset_count(rs),
+           (now() - t0) / loads * 1e3);
+
+    corpus real = load(argv[1]);
+    lint_all(rs, &real, "real corpus (mixed ru/en)");
+
+    corpus syn = {0};
+    char *buf = malloc(1 << 21);
+    unsigned seed = 42;
+    for (size_t i = 0; i < synth_count; i++) {
+        size_t len = synth(buf, 300 + (seed >> 8) % 900, &seed, (int)(i & 1));
+        add(&syn, buf, len);
+    }
+    lint_all(rs, &syn, "synthetic");
+
+    /* Latency of single calls on ~600-byte replies. */
+    enum { N = 20000 };
+    double *lat = malloc(N * sizeof(double));
+    for (int i = 0; i < N; i++) {
+        size_t len = synth(buf, 560, &seed, i & 1);
+        replylint_report *r = NULL;
+        double a = now();
+        replylint_lint(&r, rs, buf, len, NULL, &err);
+        lat[i] = now() - a;
+        replylint_report_free(r);
+    }
+    qsort(lat, N, sizeof(double), cmp_double);
+    printf("latency, ~600-byte reply: p50 %.1f us, p99 %.1f us, max %.1f us\n",
+           lat[N / 2] * 1e6, lat[N * 99 / 100] * 1e6, lat[N - 1] * 1e6);
+
+    /* Cost against length: 1 KB to 1 MB. */
+    double per_kb_1k = 0;
+    for (size_t size = 1024; size <= (1u << 20); size *= 4) {
+        size_t len = synth(buf, size, &seed, 1);
+        int reps = (int)((1u << 22) / size) + 1;
+        replylint_options o;
+        replylint_options_init(&o, REPLYLINT_OPTIONS_VERSION);
+        o.max_bytes = 4u << 20;
+        double a = now();
+        for (int k = 0; k < reps; k++) {
+            replylint_report *r = NULL;
+            replylint_lint(&r, rs, buf, len, &o, &err);
+            replylint_report_free(r);
+        }
+        double per = (now() - a) / reps;
+        if (size == 1024)
+            per_kb_1k = per / (len / 1024.0);
+        printf("length %8zu bytes: %9.1f us per call, %.2f x the 1 KB cost per KB\n", len,
+               per * 1e6, per / (len / 1024.0) / per_kb_1k);
+    }
+    free(lat);
+    free(buf);
+    replylint_ruleset_free(rs);
+    return 0;
+}
