@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "audit.h"
 #include "replylint.h"
 
 #if defined(__GNUC__)
@@ -87,6 +88,7 @@ static const char *const help_lines[] = {
     "       replylint fix [FILE|-] [--name NAME] [--agent NAME] [--channel C] [--lang L]",
     "       replylint rules [--rules PATH]... [--format text|json]",
     "       replylint explain RULE [--rules PATH]...",
+    "       replylint audit [FILE...|-] [OPTIONS]   (see 'replylint audit --help')",
     "       replylint --help | --version",
     "",
     "Lint customer-support replies (Russian and English) before they are sent.",
@@ -97,12 +99,16 @@ static const char *const help_lines[] = {
     "            with one replacement, case kept); everything else byte for byte",
     "  rules     list the enabled rules: id, category, language, severity, kind, message",
     "  explain   show what a rule wants, why, where it is defined, and its examples",
+    "  audit     lint every reply in helpdesk exports (JSON Lines, CSV) on all cores:",
+    "            per-ticket JSON Lines, CSV or SARIF, and --html for a report",
     "",
     "Options of check:",
     "  --name NAME         the customer's name (enables the name checks)",
     "  --agent NAME        the agent's name (the signature should carry it)",
     "  --channel CHANNEL   email (default) or chat: the length limits depend on it",
     "  --lang LANG         auto (default: detected per reply), ru or en",
+    "  --turn TURN         first (default) or followup: a follow-up reply in a thread",
+    "                      is not expected to greet again",
     "  --rules PATH        add a YAML rule file on top of the defaults; repeatable",
     "  --defaults yes|no   no: use only the --rules files, not the embedded defaults",
     "  --format FORMAT     text (default), or json: one JSON object per input per line",
@@ -1077,6 +1083,20 @@ static int apply_channel(struct cli *cli, const char *value)
     return 0;
 }
 
+static const struct choice turn_choices[] = {{"first", 0}, {"followup", 1}, {NULL, 0}};
+
+static int apply_turn(struct cli *cli, const char *value)
+{
+    int v;
+    if (parse_choice("turn", value, turn_choices, &v) != 0)
+        return -1;
+    if (v)
+        cli->opts.flags |= REPLYLINT_LINT_FOLLOWUP;
+    else
+        cli->opts.flags &= ~REPLYLINT_LINT_FOLLOWUP;
+    return 0;
+}
+
 static int apply_lang(struct cli *cli, const char *value)
 {
     int v;
@@ -1136,6 +1156,7 @@ static const struct option_spec option_specs[] = {
     {"agent", CMD_CHECK | CMD_FIX, apply_agent},
     {"channel", CMD_CHECK | CMD_FIX, apply_channel},
     {"lang", CMD_CHECK | CMD_FIX, apply_lang},
+    {"turn", CMD_CHECK | CMD_FIX, apply_turn},
     {"rules", CMD_CHECK | CMD_RULES | CMD_EXPLAIN | CMD_FIX, apply_rules},
     {"format", CMD_CHECK | CMD_RULES, apply_format},
     {"fail-level", CMD_CHECK, apply_fail_level},
@@ -1315,6 +1336,9 @@ int main(int argc, char **argv)
         printf("replylint %s\n", replylint_version_string());
         return finish(EXIT_CLEAN);
     }
+    /* audit parses its own options (cli/audit.c). */
+    if (strcmp(argv[1], "audit") == 0)
+        return finish(audit_main(argc - 2, argv + 2));
     if (!find_command(argv[1])) {
         usage_error("unknown command '%s'", argv[1]);
         return EXIT_TROUBLE;

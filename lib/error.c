@@ -71,6 +71,20 @@ int replylint_options_init(replylint_options *opts, unsigned int version)
     return REPLYLINT_OK;
 }
 
+/* Drop an incomplete UTF-8 sequence from the end of a NUL-terminated string. */
+static void trim_partial(char *s)
+{
+    size_t n = strlen(s), i = n;
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i == 0)
+        return;
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (n - (i - 1) < need)
+        s[i - 1] = '\0';
+}
+
 /* Copy a string into a fixed buffer without splitting a UTF-8 sequence at the cut. */
 static void copy_utf8(char *dst, size_t cap, const char *src)
 {
@@ -90,7 +104,9 @@ static int verror(replylint_error *err, int status, const char *source, uint32_t
     if (!err)
         return status;
     char buf[sizeof(err->message)];
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    if (n >= (int)sizeof(buf))
+        trim_partial(buf); /* truncated: never end inside a UTF-8 sequence */
     memset(err, 0, sizeof(*err));
     err->status = status;
     err->line = line;

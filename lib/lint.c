@@ -925,6 +925,9 @@ int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs, cons
                                 "replylint_lint: options version %u is not %u (initialise them "
                                 "with replylint_options_init)",
                                 opts->version, REPLYLINT_OPTIONS_VERSION);
+    if (opts->reserved32 || opts->reserved[0] || opts->reserved[1] || opts->reserved[2])
+        return replylint__error(err, REPLYLINT_EINVAL,
+                                "replylint_lint: the reserved fields of the options must be zero");
     if ((unsigned)opts->channel > REPLYLINT_CHANNEL_CHAT || (unsigned)opts->lang > 2 ||
         (opts->flags & ~REPLYLINT_LINT_FOLLOWUP) || (int)opts->min_severity < 0 ||
         (int)opts->min_severity > REPLYLINT_SEV_ERROR)

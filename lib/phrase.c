@@ -29,9 +29,11 @@ typedef struct build_state {
     size_t n_terms, cap_terms;
 } build_state;
 
+/* A set of strings in insertion order (a slot's forms); the map keeps adds O(1). */
 typedef struct strvec {
     char **v;
     size_t n, cap;
+    rl_strmap seen;
 } strvec;
 
 static void strvec_free(strvec *s)
@@ -39,18 +41,23 @@ static void strvec_free(strvec *s)
     for (size_t i = 0; i < s->n; i++)
         free(s->v[i]);
     free(s->v);
+    replylint__strmap_free(&s->seen);
     memset(s, 0, sizeof(*s));
 }
 
 static int strvec_add(strvec *s, const char *str, size_t len)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (strlen(s->v[i]) == len && memcmp(s->v[i], str, len) == 0)
-            return 0;
+    uint32_t dummy;
+    if (replylint__strmap_get(&s->seen, str, len, &dummy))
+        return 0;
     if (RL_GROW(s->v, s->cap, s->n + 1) != 0)
         return -1;
     if (!(s->v[s->n] = replylint__strndup(str, len)))
         return -1;
+    if (replylint__strmap_put(&s->seen, str, len, (uint32_t)s->n) != 0) {
+        free(s->v[s->n]);
+        return -1;
+    }
     s->n++;
     return 0;
 }
@@ -64,6 +71,8 @@ static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
+#define MAX_ALTERNATIVES 256
 
 /* One item of a phrase: a slot (set of forms), possibly optional.  For inflected items the
  * forms and the first written word are kept until the phrase is added, for agreement. */
@@ -160,6 +169,12 @@ static int parse_item(rl_phrase_index *ix, build_state *st, rl_forms *forms,
     if (s[0] == '(') {
         if (len < 3 || s[len - 1] != ')')
             return phrase_error(err, r, p, "unbalanced parentheses in", s);
+        size_t bars = 0;
+        for (size_t k = 0; k < len; k++)
+            bars += s[k] == '|';
+        if (bars >= MAX_ALTERNATIVES)
+            return phrase_error(err, r, p, "too many alternatives (256 at most) in one word of",
+                                p->text);
         s++;
         len -= 2;
     }
@@ -613,6 +628,9 @@ void replylint__phrase_index_free(rl_phrase_index *ix)
 
 static const uint32_t no_slots[1] = {0};
 
+/* Edge lookups allowed from one start word (see replylint__phrase_scan). */
+#define SCAN_BUDGET 2048
+
 /* Is token j a «пожалуйста» / "please" set off by commas from the words around it? */
 static bool filler_between(const char *folded, const rl_token *toks, size_t j)
 {
@@ -656,7 +674,7 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
     for (size_t i = 0; i < n_toks && rc == 0; i++) {
         if (slots[i][0] == 0 && !any_wild)
             continue;
-        size_t sp = 0;
+        size_t sp = 0, budget = SCAN_BUDGET;
         stack[sp++] = (struct frame){0, (uint32_t)i};
         while (sp > 0) {
             struct frame f = stack[--sp];
@@ -683,6 +701,12 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
             }
             const uint32_t *sl = slots[j];
             uint32_t child;
+            /* A word that fills thousands of slots (rules made of alternations of one
+             * common word) must not make a reply quadratic: each start word gets a bounded
+             * number of edge lookups, far beyond what real rule sets use. */
+            if (budget < sl[0] + 1)
+                continue;
+            budget -= sl[0] + 1;
             for (uint32_t k = 0; k <= sl[0] && sp < 63; k++) {
                 uint32_t slot = k < sl[0] ? sl[1 + k] : RL_SLOT_ANY;
                 if (replylint__u64map_get(&ix->edges, ((uint64_t)f.node << 32) | slot, &child))

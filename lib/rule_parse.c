@@ -805,10 +805,60 @@ static int parse_root(parse_ctx *c, rl_file *out)
     return 0;
 }
 
+#define MAX_DEPTH 64
+
+/*
+ * A first pass over the events, before libyaml builds the document: rule files nest a few
+ * levels and never need anchors, while a hostile file could nest a quarter of a million
+ * levels or use aliases to make one node count a million times ("billion laughs").  Both
+ * are refused here, with the position of the offending event.
+ */
+static int prescan(const char *yaml, size_t len, const char *source, replylint_error *err)
+{
+    yaml_parser_t parser;
+    yaml_event_t ev;
+    if (!yaml_parser_initialize(&parser))
+        return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+    yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
+    int depth = 0, rc = 0;
+    for (;;) {
+        if (!yaml_parser_parse(&parser, &ev)) {
+            rc = 0; /* syntax errors are reported, with context, by the real load */
+            break;
+        }
+        yaml_event_type_t type = ev.type;
+        yaml_mark_t m = ev.start_mark;
+        if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT)
+            depth++;
+        else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT)
+            depth--;
+        yaml_event_delete(&ev);
+        if (type == YAML_ALIAS_EVENT) {
+            rc = replylint__error_at(err, REPLYLINT_ERULE, source, (uint32_t)m.line + 1,
+                                     (uint32_t)m.column + 1,
+                                     "YAML aliases (*name) are not allowed in rule files");
+            break;
+        }
+        if (depth > MAX_DEPTH) {
+            rc = replylint__error_at(err, REPLYLINT_ERULE, source, (uint32_t)m.line + 1,
+                                     (uint32_t)m.column + 1, "nesting deeper than %d levels",
+                                     MAX_DEPTH);
+            break;
+        }
+        if (type == YAML_STREAM_END_EVENT)
+            break;
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
 int replylint__parse_rules(rl_file *out, const char *yaml, size_t len, const char *source,
                            replylint_error *err)
 {
     memset(out, 0, sizeof(*out));
+    int pre = prescan(yaml, len, source, err);
+    if (pre)
+        return pre;
     yaml_parser_t parser;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&parser))

@@ -81,36 +81,37 @@ static int apply_override(replylint_rule *rules, size_t n, const rl_override *o,
 static int gather(replylint_ruleset *rs, const rl_source *src, size_t n_src, replylint_error *err)
 {
     size_t cap = 0;
-    for (size_t s = 0; s < n_src; s++) {
+    rl_strmap ids = {0}; /* rule id -> index: duplicates found in linear time */
+    int rc = 0;
+    for (size_t s = 0; s < n_src && rc == 0; s++) {
         rl_file f;
-        int rc = replylint__parse_rules(&f, src[s].data, src[s].len, src[s].name, err);
+        rc = replylint__parse_rules(&f, src[s].data, src[s].len, src[s].name, err);
         if (rc)
-            return rc;
-        for (size_t i = 0; i < f.n_rules; i++) {
+            break;
+        for (size_t i = 0; i < f.n_rules && rc == 0; i++) {
             replylint_rule *r = &f.rules[i];
-            for (size_t k = 0; k < rs->n_rules; k++) {
-                if (strcmp(rs->rules[k].id, r->id) != 0)
-                    continue;
+            uint32_t k;
+            if (replylint__strmap_get(&ids, r->id, strlen(r->id), &k)) {
                 rc = replylint__error_at(err, REPLYLINT_ERULE, src[s].name, r->line, r->column,
                                          "duplicate rule id '%s' (first defined in %s:%u)", r->id,
                                          rs->rules[k].source, rs->rules[k].line);
-                replylint__file_free(&f);
-                return rc;
+            } else if (replylint__strmap_put(&ids, r->id, strlen(r->id), (uint32_t)rs->n_rules) !=
+                           0 ||
+                       RL_GROW(rs->rules, cap, rs->n_rules + 1) != 0) {
+                rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+            } else {
+                r->check_examples = src[s].check_examples;
+                rs->rules[rs->n_rules++] = *r;
+                memset(r, 0, sizeof(*r)); /* moved */
             }
-            if (RL_GROW(rs->rules, cap, rs->n_rules + 1) != 0) {
-                replylint__file_free(&f);
-                return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
-            }
-            r->check_examples = src[s].check_examples;
-            rs->rules[rs->n_rules++] = *r;
-            memset(r, 0, sizeof(*r)); /* moved */
         }
         for (size_t i = 0; i < f.n_overrides && rc == 0; i++)
             rc = apply_override(rs->rules, rs->n_rules, &f.overrides[i], src[s].name, err);
         replylint__file_free(&f);
-        if (rc)
-            return rc;
     }
+    replylint__strmap_free(&ids);
+    if (rc)
+        return rc;
     size_t keep = 0;
     for (size_t i = 0; i < rs->n_rules; i++) {
         if (rs->rules[i].enabled)
@@ -321,12 +322,16 @@ static int add_matcher(replylint_ruleset *rs, size_t *cap, rl_matcher *m, uint32
 {
     if (!m->n_phrases && !m->pattern)
         return 0;
+    /* The two arrays grow together: both follow the capacity of the first. */
+    size_t cap_before = *cap;
     if (RL_GROW(rs->matchers, *cap, rs->n_matchers + 1) != 0)
         return -1;
-    size_t cap2 = rs->n_matchers;
-    if (replylint__grow((void **)&rs->matcher_rule, &cap2, rs->n_matchers + 1, sizeof(uint32_t)) !=
-        0)
-        return -1;
+    if (*cap != cap_before) {
+        uint32_t *nr = realloc(rs->matcher_rule, *cap * sizeof(uint32_t));
+        if (!nr)
+            return -1;
+        rs->matcher_rule = nr;
+    }
     m->matcher = (uint32_t)rs->n_matchers;
     rs->matchers[rs->n_matchers] = m;
     rs->matcher_rule[rs->n_matchers] = rule;
@@ -361,7 +366,14 @@ static int check_examples(const replylint_ruleset *rs, replylint_error *err)
                 const char *flagged =
                     count ? replylint_diag_text(replylint_report_get(rep, 0)) : "";
                 char quote[120];
-                snprintf(quote, sizeof(quote), "%s", bad ? ex[k].text : flagged);
+                const char *q = bad ? ex[k].text : flagged;
+                size_t ql = strlen(q);
+                if (ql > sizeof(quote) - 4) {
+                    ql = sizeof(quote) - 4;
+                    while (ql > 0 && ((unsigned char)q[ql] & 0xC0) == 0x80)
+                        ql--; /* cut at a character boundary */
+                }
+                snprintf(quote, sizeof(quote), "%.*s%s", (int)ql, q, ql < strlen(q) ? "…" : "");
                 replylint_report_free(rep);
                 if (bad && count == 0)
                     return replylint__error_at(

@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 packages="build-essential cmake pkg-config libpcre2-dev libicu-dev libutf8proc-dev libyaml-dev
-libjansson-dev check libsubunit-dev hunspell-ru hunspell-en-us valgrind python3 python3-dev"
+libjansson-dev check libsubunit-dev hunspell-ru hunspell-en-us valgrind python3 python3-dev libcsv-dev chromium"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -20,3 +20,5 @@ fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
 cmake --build build -j "$(nproc)"
+# `import replylint` for the python3 on PATH: a .pth file pointing at the built package.
+python3 bindings/python/install_dev.py build

@@ -60,8 +60,17 @@ def main():
         return 0
 
     parent = package_parent(args.build_dir)
-    pth.parent.mkdir(parents=True, exist_ok=True)
-    pth.write_text(str(parent) + "\n", encoding="utf-8")
+    try:
+        pth.parent.mkdir(parents=True, exist_ok=True)
+        pth.write_text(str(parent) + "\n", encoding="utf-8")
+    except PermissionError:
+        if args.user:
+            raise
+        # A system interpreter run by a normal user: its own site-packages will do.
+        print("install_dev: %s is not writable; using the user site-packages" % pth.parent)
+        pth = site_dir(True) / PTH_NAME
+        pth.parent.mkdir(parents=True, exist_ok=True)
+        pth.write_text(str(parent) + "\n", encoding="utf-8")
     print("install_dev: %s -> %s" % (pth, parent))
 
     # Check from a neutral folder, so that a replylint/ in the current folder cannot mask a

@@ -456,12 +456,13 @@ static const replylint_severity severity_values[] = {REPLYLINT_SEV_SUGGESTION,
 static int parse_call(PyObject *args, PyObject *kwds, const char *format, call_args *ca)
 {
     static char *kwlist[] = {"text", "customer_name", "agent_name", "channel",
-                             "lang", "min_severity",  NULL};
+                             "lang", "min_severity",  "followup",   NULL};
     PyObject *customer = Py_None, *agent = Py_None, *channel = NULL, *lang = NULL;
     PyObject *min_sev = Py_None;
+    int followup = 0;
     memset(ca, 0, sizeof(*ca));
     if (!PyArg_ParseTupleAndKeywords(args, kwds, format, kwlist, &ca->text, &customer, &agent,
-                                     &channel, &lang, &min_sev))
+                                     &channel, &lang, &min_sev, &followup))
         return -1;
     if (replylint_options_init(&ca->opts, REPLYLINT_OPTIONS_VERSION) != REPLYLINT_OK) {
         PyErr_SetString(PyExc_RuntimeError, "replylint: options version mismatch");
@@ -513,6 +514,8 @@ static int parse_call(PyObject *args, PyObject *kwds, const char *format, call_a
             return -1;
         ca->opts.min_severity = severity_values[i];
     }
+    if (followup)
+        ca->opts.flags |= REPLYLINT_LINT_FOLLOWUP;
     return 0;
 }
 
@@ -524,7 +527,7 @@ static PyObject *linter_check(PyObject *self, PyObject *args, PyObject *kwds)
     module_state *st = state_of(self);
     call_args ca;
     memset(&ca, 0, sizeof(ca));
-    if (!st || parse_call(args, kwds, "O|OOOO$O:check", &ca) != 0) {
+    if (!st || parse_call(args, kwds, "O|OOOO$Op:check", &ca) != 0) {
         call_args_clear(&ca);
         return NULL;
     }
@@ -559,7 +562,7 @@ static PyObject *linter_fix(PyObject *self, PyObject *args, PyObject *kwds)
     module_state *st = state_of(self);
     call_args ca;
     memset(&ca, 0, sizeof(ca));
-    if (!st || parse_call(args, kwds, "O|OOOO$O:fix", &ca) != 0) {
+    if (!st || parse_call(args, kwds, "O|OOOO$Op:fix", &ca) != 0) {
         call_args_clear(&ca);
         return NULL;
     }
@@ -656,6 +659,8 @@ static PyObject *linter_get_defaults(PyObject *self, void *Py_UNUSED(closure))
     "channel is 'email' (default) or 'chat': the length limits depend on it.\n"                    \
     "lang is 'auto' (detect per reply), 'ru' or 'en'.  min_severity ('suggestion',\n"              \
     "'warning', 'error' or None) drops weaker findings; they then do not lower the score.\n"       \
+    "followup=True says the reply continues a conversation: the rules meant for a first\n"         \
+    "reply only, such as a missing greeting, do not run.\n"                                        \
     "\n"                                                                                           \
     "The GIL is released while the text is linted, so threads sharing one Linter run\n"            \
     "in parallel.\n"                                                                               \
@@ -667,12 +672,12 @@ static PyObject *linter_get_defaults(PyObject *self, void *Py_UNUSED(closure))
 static PyMethodDef linter_methods[] = {
     {"check", (PyCFunction)(void (*)(void))linter_check, METH_VARARGS | METH_KEYWORDS,
      "check($self, /, text, customer_name=None, agent_name=None, channel='email',\n"
-     "      lang='auto', *, min_severity=None)\n--\n\n"
+     "      lang='auto', *, min_severity=None, followup=False)\n--\n\n"
      "Lint one reply and return a Report: its score, language, word count and\n"
      "the Diagnostic objects, sorted by position.\n\n" CALL_DOC},
     {"fix", (PyCFunction)(void (*)(void))linter_fix, METH_VARARGS | METH_KEYWORDS,
      "fix($self, /, text, customer_name=None, agent_name=None, channel='email',\n"
-     "    lang='auto', *, min_severity=None)\n--\n\n"
+     "    lang='auto', *, min_severity=None, followup=False)\n--\n\n"
      "Return text with every safe suggestion applied (the diagnostics whose\n"
      "fixable is True: a substitution with exactly one replacement, which takes the\n"
      "case of the words it replaces).  Everything else is kept as it was.\n\n" CALL_DOC},

@@ -40,6 +40,8 @@ class TestCheckArguments(unittest.TestCase):
         with self.assertRaises(TypeError):
             self.linter.check("a", None, None, "email", "auto", "warning")  # keyword-only
         with self.assertRaises(TypeError):
+            self.linter.check("a", None, None, "email", "auto", None, True)  # keyword-only
+        with self.assertRaises(TypeError):
             self.linter.check("a", colour="red")
         with self.assertRaises(TypeError):
             self.linter.check("a", text="b")

@@ -117,6 +117,7 @@ class Linter:
         lang: Lang = "auto",
         *,
         min_severity: Optional[Severity] = None,
+        followup: bool = False,
     ) -> Report: ...
     def fix(
         self,
@@ -127,6 +128,7 @@ class Linter:
         lang: Lang = "auto",
         *,
         min_severity: Optional[Severity] = None,
+        followup: bool = False,
     ) -> str: ...
     def rules(self) -> list[Rule]: ...
     def rule(self, id: str, /) -> Rule: ...
