@@ -193,8 +193,8 @@ int main(int argc, char **argv)
         replylint_report_free(r);
     }
     qsort(lat, N, sizeof(double), cmp_double);
-    printf("latency, ~600-byte reply: p50 %.1f us, p99 %.1f us, max %.1f us\n",
-           lat[N / 2] * 1e6, lat[N * 99 / 100] * 1e6, lat[N - 1] * 1e6);
+    printf("latency, ~600-byte reply: p50 %.1f us, p99 %.1f us, max %.1f us\n", lat[N / 2] * 1e6,
+           lat[N * 99 / 100] * 1e6, lat[N - 1] * 1e6);
 
     /* Cost against length: 1 KB to 1 MB. */
     double per_kb_1k = 0;
