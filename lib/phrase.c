@@ -200,6 +200,8 @@ static int parse_item(rl_phrase_index *ix, build_state *st, rl_forms *forms,
             free(folded);
             char tmp[128];
             size_t n = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
+            while (n < len && n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+                n--; /* cut at a character boundary: messages stay valid UTF-8 */
             memcpy(tmp, s, n);
             tmp[n] = '\0';
             rc = phrase_error(err, r, p, "empty alternative in", tmp);
