@@ -1210,7 +1210,8 @@ static int already_listed(const struct finding *f, size_t i)
 /* id,agent,language,score,errors,warnings,suggestions,rules (distinct ids, space-separated) */
 static int format_csv(const struct audit_ctx *ctx, struct batch *b, const struct item *it)
 {
-    const struct finding *f = b->findings + it->first_finding;
+    /* No pointer arithmetic on a batch that has no findings at all (NULL + 0 is UB). */
+    const struct finding *f = it->n_findings ? b->findings + it->first_finding : NULL;
     size_t counts[4] = {0, 0, 0, 0};
     struct buf rules = {NULL, 0, 0};
     char numbers[96];
@@ -2212,7 +2213,8 @@ static char *dup_bytes(const char *s, size_t len)
 static int worst_fill(struct worst_entry *w, const struct batch *b, const struct item *it,
                       uint64_t order)
 {
-    const struct finding *f = b->findings + it->first_finding;
+    /* No pointer arithmetic on a batch that has no findings at all (NULL + 0 is UB). */
+    const struct finding *f = it->n_findings ? b->findings + it->first_finding : NULL;
 
     w->score = it->score;
     w->order = order;
@@ -2328,7 +2330,8 @@ static void stats_free(struct stats *st)
 static void count_ticket(struct stats *st, const struct audit_ctx *ctx, const struct batch *b,
                          const struct item *it)
 {
-    const struct finding *f = b->findings + it->first_finding;
+    /* No pointer arithmetic on a batch that has no findings at all (NULL + 0 is UB). */
+    const struct finding *f = it->n_findings ? b->findings + it->first_finding : NULL;
     struct agent_stat *a = agent_find(
         &st->agents, it->agent == NO_VALUE ? NULL : b->strings.data + it->agent, it->agent_len);
     long tenth = lround(it->score * 10.0);

@@ -137,8 +137,8 @@ static int cmp_occ(const void *a, const void *b)
 static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to)
 {
     c->n_occ = 0;
-    if (m->n_phrases) {
-        const rl_hit *h = c->hits + c->hit_first[m->matcher];
+    if (m->n_phrases && c->hit_count[m->matcher]) {
+        const rl_hit *h = c->hits + c->hit_first[m->matcher]; /* hits is NULL without any */
         for (size_t i = 0; i < c->hit_count[m->matcher]; i++) {
             size_t s = orig_of(c, h[i].start), e = orig_of(c, h[i].end);
             if (s >= from && s < to &&

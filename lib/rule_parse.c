@@ -122,6 +122,13 @@ static int parse_severity(parse_ctx *c, yaml_node_t *n, replylint_severity *out)
                 s ? s : "?");
 }
 
+static void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
 /* A list of strings, or a single string taken as a list of one. */
 static int get_string_list(parse_ctx *c, yaml_node_t *n, const char *key, char ***out,
                            size_t *count)
@@ -158,16 +165,10 @@ static int get_string_list(parse_ctx *c, yaml_node_t *n, const char *key, char *
             return replylint__error(c->err, REPLYLINT_ENOMEM, "out of memory");
         }
     }
+    free_strings(*out, *count); /* a key given twice: the last one wins */
     *out = v;
     *count = num;
     return 0;
-}
-
-static void free_strings(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
 }
 
 static int add_phrase(parse_ctx *c, rl_matcher *m, yaml_node_t *pn, yaml_node_t *sugg,
@@ -473,6 +474,8 @@ static int parse_aliases(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
 /* Which keys each kind accepts, beyond the common ones. */
 static bool key_allowed(rl_kind kind, const char *key)
 {
+    if (!*key)
+        return false; /* strstr(list, "") would match at the list's first byte */
     static const char *const per_kind[RL_KIND__COUNT] = {
         [RL_KIND_PHRASE] = " phrases swap where inflect except ",
         [RL_KIND_REGEX] = " pattern raw suggest where ",
