@@ -449,6 +449,11 @@ static int parse_aliases(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
         int rc = get_string_list(c, gn, "aliases", &names, &count);
         if (rc)
             return rc;
+        /* Each variant is looked for in every word of a reply: keep the groups small. */
+        if (count > 64) {
+            free_strings(names, count);
+            return fail(c, gn, REPLYLINT_ERULE, "an alias group holds at most 64 names%s", "");
+        }
         char **na = realloc(r->aliases, (r->n_aliases + count) * sizeof(char *));
         uint32_t *ng =
             na ? realloc(r->alias_group, (r->n_aliases + count) * sizeof(uint32_t)) : NULL;

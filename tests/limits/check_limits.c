@@ -426,6 +426,45 @@ START_TEST(test_phrase_fanout)
 }
 END_TEST
 
+/* Name variants (`aliases:`) come from a team's rule file: a customer whose name is in a
+ * group makes the check look for every variant of the group in the reply.  50,000
+ * variants in one group (400 KiB of rule file) and a 1 MiB reply: refused at load, or
+ * linted promptly (each variant scans every word of the reply today: minutes). */
+START_TEST(test_name_aliases_fanout)
+{
+    buf y = {0};
+    puts_(&y, RULE_HEAD);
+    puts_(&y, "    kind: name\n    aliases: [[Bob");
+    for (int i = 0; i < 50000; i++)
+        putf(&y, ", a%d", i);
+    puts_(&y, "]]\n    examples: {bad: [{text: Hi., name: Bob}], good: [{text: Hi Bob., name: "
+              "Bob}]}\n");
+    replylint_error err;
+    replylint_ruleset *rs = NULL;
+    double t;
+    int rc = load(y.s, y.n, REPLYLINT_BUILD_NO_EXAMPLES, &err, &rs, &t);
+    if (rc == 0) {
+        buf text = {0};
+        repeat(&text, "x ", REPLYLINT_DEFAULT_MAX_BYTES / 2);
+        replylint_options o;
+        replylint_options_init(&o, REPLYLINT_OPTIONS_VERSION);
+        o.customer_name = "Bob";
+        replylint_report *r = NULL;
+        double t0 = now();
+        int lrc = replylint_lint(&r, rs, text.s, text.n, &o, &err);
+        printf("limits: 50000 name variants, 1 MiB reply: rc %d in %.3f s\n", lrc, now() - t0);
+        ck_assert(lrc == REPLYLINT_OK || lrc == REPLYLINT_ETOOBIG);
+        replylint_report_free(r);
+        free(text.s);
+    } else {
+        printf("limits: 50000 name variants refused: %s\n", err.message);
+        ck_assert(rc == REPLYLINT_ERULE || rc == REPLYLINT_ETOOBIG);
+    }
+    replylint_ruleset_free(rs);
+    free(y.s);
+}
+END_TEST
+
 /* The customer's name is an input of every call with no limit of its own; the name
  * check compares every word of it with every word of the reply. */
 START_TEST(test_long_customer_name)
@@ -800,6 +839,7 @@ static Suite *limits_suite(void)
     tcase_add_test(rf, test_phrase_many_alternatives);
     tcase_add_test(rf, test_many_rules);
     tcase_add_test(rf, test_phrase_fanout);
+    tcase_add_test(rf, test_name_aliases_fanout);
     suite_add_tcase(s, rf);
 
     TCase *api = tcase_create("arguments");

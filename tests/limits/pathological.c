@@ -6,7 +6,7 @@
  *
  *   pathological            checks + a table of times
  *   pathological --max-mb N largest size of the linearity table (default 4; 0 skips it)
- *   pathological --quick    the same shapes at 64 KiB, no 10 MiB lint: for valgrind
+ *   pathological --quick    the same shapes at 16 KiB, no 10 MiB lint: for valgrind
  *
  * Exit status 0 if every check passed.  The closing line is "N passed, N failed".
  */
@@ -21,7 +21,7 @@
 
 static int passed, failed;
 static replylint_ruleset *rules;
-static size_t shape_bytes = REPLYLINT_DEFAULT_MAX_BYTES; /* --quick: 64 KiB */
+static size_t shape_bytes = REPLYLINT_DEFAULT_MAX_BYTES; /* --quick: 16 KiB */
 static int quick;
 
 #define CHECK(cond, ...)                                                                           \
@@ -307,12 +307,13 @@ static void linearity(int max_mb)
 int main(int argc, char **argv)
 {
     int max_mb = 4;
+    setvbuf(stdout, NULL, _IOLBF, 0); /* progress shows under ctest and valgrind */
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--max-mb") == 0 && i + 1 < argc)
             max_mb = atoi(argv[++i]);
         else if (strcmp(argv[i], "--quick") == 0) {
             quick = 1;
-            shape_bytes = 64u << 10;
+            shape_bytes = 16u << 10;
         }
     replylint_error err;
     if (replylint_ruleset_default(&rules, &err) != 0) {
