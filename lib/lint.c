@@ -443,6 +443,9 @@ static int drop_exceptions(lint_ctx *c, const replylint_rule *r, size_t from, si
 
 static int rule_matches(lint_ctx *c, const replylint_rule *r)
 {
+    /* `needs:` lets a costly pattern skip the replies that cannot hold a match. */
+    if (r->needs.n_phrases && c->hit_count[r->needs.matcher] == 0)
+        return 0;
     rl_span reg = region(c, r->where);
     if (occurrences(c, &r->m, reg.start, reg.end) != 0 ||
         drop_exceptions(c, r, reg.start, reg.end) != 0)

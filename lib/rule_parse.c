@@ -483,7 +483,7 @@ static bool key_allowed(rl_kind kind, const char *key)
         return false; /* strstr(list, "") would match at the list's first byte */
     static const char *const per_kind[RL_KIND__COUNT] = {
         [RL_KIND_PHRASE] = " phrases swap where inflect except ",
-        [RL_KIND_REGEX] = " pattern raw suggest where ",
+        [RL_KIND_REGEX] = " pattern raw suggest where needs ",
         [RL_KIND_REQUIRE] = " phrases pattern raw where inflect except ",
         [RL_KIND_NAME] = " where aliases ",
         [RL_KIND_SIGNATURE] = " department signoff inflect ",
@@ -624,6 +624,8 @@ static int parse_rule(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
             rc = parse_phrases(c, &r->then, v, "except");
         } else if (strcmp(ks, "signoff") == 0) {
             rc = parse_phrases(c, &r->then, v, "signoff");
+        } else if (strcmp(ks, "needs") == 0) {
+            rc = parse_phrases(c, &r->needs, v, "needs");
         } else if (strcmp(ks, "pattern") == 0) {
             rc = parse_pattern(c, &r->m, v);
         } else if (strcmp(ks, "raw") == 0) {
@@ -934,6 +936,7 @@ void replylint__rule_clear(replylint_rule *r)
     free(r->source);
     matcher_clear(&r->m);
     matcher_clear(&r->then);
+    matcher_clear(&r->needs);
     free_strings(r->suggest, r->n_suggest);
     free_strings(r->allow, r->n_allow);
     free_strings(r->aliases, r->n_aliases);

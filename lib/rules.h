@@ -71,10 +71,11 @@ struct replylint_rule {
     unsigned channels;    /* bit (1 << replylint_channel) per channel the rule runs in */
     bool first_turn_only; /* `turn: first`: not on follow-up replies */
 
-    rl_matcher m;    /* phrase, regex, require, signature (department), conditional (if) */
-    rl_matcher then; /* conditional: what must also occur; signature: sign-off phrases;
-                        phrase: exceptions (a hit inside one is no finding) */
-    char **suggest;  /* regex: replacements */
+    rl_matcher m;     /* phrase, regex, require, signature (department), conditional (if) */
+    rl_matcher then;  /* conditional: what must also occur; signature: sign-off phrases;
+                         phrase: exceptions (a hit inside one is no finding) */
+    rl_matcher needs; /* regex: phrases one of which must occur for the pattern to run */
+    char **suggest;   /* regex: replacements */
     size_t n_suggest;
 
     rl_scope scope; /* length */

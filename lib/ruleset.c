@@ -142,86 +142,129 @@ static void fold_yo(char *p)
 }
 
 /*
- * The code points a match of `p` (the pattern after its leading \b) can start with, for
- * the common shapes «\bword...» and «\b(?:alt|alt...)»: enough to skip most words of a
- * reply without calling PCRE2 at all.  Anything less plain (classes, escapes, optional
- * first atoms) returns false and every word is tried.  The set is folded (lower case).
+ * Which words can a match start at?  A pattern over folded text whose every top-level
+ * alternative starts with \b and then a word character can only match where a word
+ * starts; trying it, anchored, at each word of the reply instead of at each character is
+ * many times cheaper in Cyrillic, where every letter shares its first byte with the rest.
+ * For the common shapes («\bword», «\b(?:alt|alt)», «\b(?:as\s+)?per», «\b(?<!x )word»)
+ * the set of first letters is collected too, so most words are skipped without calling
+ * PCRE2 at all.  The analysis is conservative: anything it does not understand (classes,
+ * escapes other than \d and \w, inline options) makes it give up, and the pattern is then
+ * scanned whole, as PCRE2 would.  The first letters are folded (lower case).
  */
-static bool add_first(rl_matcher *m, uint32_t cp)
+typedef struct first_info {
+    rl_matcher *m;
+    bool any; /* some alternative starts with \d or \w: every word must be tried */
+} first_info;
+
+static bool add_first(first_info *fi, uint32_t cp)
 {
+    rl_matcher *m = fi->m;
     for (uint32_t i = 0; i < m->n_first; i++)
         if (m->first[i] == cp)
             return true;
     if (m->n_first == sizeof(m->first) / sizeof(m->first[0]))
-        return false;
-    m->first[m->n_first++] = cp;
+        fi->any = true; /* too many to list: still word starts, but try every word */
+    else
+        m->first[m->n_first++] = cp;
     return true;
 }
 
-static bool first_set(rl_matcher *m, const char *p, const char **after);
-
-/* Does the pattern have a "|" outside every group? */
-static bool top_level_alt(const char *p)
+/* The end of the group or class that starts at p ("(" or "["), just past its closer;
+ * NULL if unbalanced. */
+static const char *skip_bracketed(const char *p)
 {
     int depth = 0;
     bool in_class = false;
     for (; *p; p++) {
         if (*p == '\\' && p[1])
             p++;
-        else if (in_class)
-            in_class = *p != ']';
-        else if (*p == '[')
+        else if (in_class) {
+            if (*p == ']') {
+                in_class = false;
+                if (depth == 0)
+                    return p + 1;
+            }
+        } else if (*p == '[') {
             in_class = true;
-        else if (*p == '(')
+            if (p[1] == ']' || (p[1] == '^' && p[2] == ']'))
+                p += p[1] == '^' ? 2 : 1; /* "[]...]": a literal ] first */
+        } else if (*p == '(')
             depth++;
-        else if (*p == ')')
-            depth--;
-        else if (*p == '|' && depth == 0)
-            return true;
+        else if (*p == ')' && --depth == 0)
+            return p + 1;
     }
-    return false;
+    return NULL;
 }
 
-/* Alternatives of a group starting at p (just past "(" or "(?:"), up to its ")". */
-static bool first_of_group(rl_matcher *m, const char *p, const char **after)
+/* A quantifier at p that allows zero repetitions ("?", "*", "{0,n}", "{,n}"): its end,
+ * lazy or possessive suffix included; NULL if p holds no such quantifier. */
+static const char *optional_quantifier(const char *p)
+{
+    const char *q = NULL;
+    if (*p == '?' || *p == '*')
+        q = p + 1;
+    else if (*p == '{' && (p[1] == '0' || p[1] == ',')) {
+        q = strchr(p, '}');
+        q = q ? q + 1 : NULL;
+    }
+    if (q && (*q == '?' || *q == '+'))
+        q++;
+    return q;
+}
+
+static bool first_set(first_info *fi, const char *p);
+
+/* Each "|"-separated alternative from p up to the closing ")" (or the end of the pattern
+ * when top is set) must have a known first set. */
+static bool first_of_alternatives(first_info *fi, const char *p, bool top)
 {
     for (;;) {
-        const char *end;
-        if (!first_set(m, p, &end))
+        if (!first_set(fi, p))
             return false;
-        /* Skip the rest of this alternative, minding nested groups and escapes. */
-        int depth = 0;
-        for (p = end; *p; p++) {
-            if (*p == '\\' && p[1]) {
+        /* Find the end of this alternative. */
+        while (*p && *p != '|' && *p != ')') {
+            if (*p == '\\' && p[1])
+                p += 2;
+            else if (*p == '(' || *p == '[') {
+                p = skip_bracketed(p);
+                if (!p)
+                    return false;
+            } else
                 p++;
-                continue;
-            }
-            if (*p == '(')
-                depth++;
-            else if (*p == ')' && depth-- == 0)
-                break;
-            else if (*p == '|' && depth == 0)
-                break;
         }
-        if (*p == '|') {
-            p++;
-            continue;
-        }
-        if (*p != ')')
-            return false;
-        *after = p + 1;
-        /* A group that may be skipped ("(...)?", "*", "{0,") says nothing about the start. */
-        return !(**after == '?' || **after == '*' || (**after == '{' && (*after)[1] == '0'));
+        if (*p != '|')
+            return top ? *p == '\0' : *p == ')';
+        p++;
     }
 }
 
-static bool first_set(rl_matcher *m, const char *p, const char **after)
+/* The first set of the text at p, which must start with a word character; false if it
+ * is not understood. */
+static bool first_set(first_info *fi, const char *p)
 {
     if (p[0] == '(') {
-        p += (p[1] == '?' && p[2] == ':') ? 3 : 1;
-        if (*p == '?')
-            return false; /* lookaround or other group kinds */
-        return first_of_group(m, p, after);
+        const char *end = skip_bracketed(p);
+        if (!end)
+            return false;
+        if (p[1] == '?' &&
+            (p[2] == '=' || p[2] == '!' || (p[2] == '<' && (p[3] == '=' || p[3] == '!'))))
+            return first_set(fi, end); /* a lookaround takes no text */
+        const char *in = p + 1;
+        if (p[1] == '?') {
+            if (p[2] != ':')
+                return false; /* named groups, inline options, ...: not understood */
+            in = p + 3;
+        }
+        if (!first_of_alternatives(fi, in, false))
+            return false;
+        const char *rest = optional_quantifier(end);
+        return rest ? first_set(fi, rest) : true;
+    }
+    if (p[0] == '\\' && (p[1] == 'd' || p[1] == 'w')) {
+        const char *rest = optional_quantifier(p + 2);
+        fi->any = true;
+        return rest ? first_set(fi, rest) : true;
     }
     unsigned char c = (unsigned char)*p;
     if (!c || strchr("\\[.^$|)?*+{", c))
@@ -230,17 +273,58 @@ static bool first_set(rl_matcher *m, const char *p, const char **after)
     uint32_t cp = replylint__utf8_decode(p, strlen(p), 0, &w);
     if (!replylint__is_word_cp(cp))
         return false;
-    const char *q = p + w;
-    if (*q == '?' || *q == '*' || (*q == '{' && q[1] == '0'))
-        return false;
     char buf[8];
     size_t n = replylint__utf8_encode(cp, buf), fl = 0;
     char *f = replylint__fold_str(buf, n, &fl);
-    bool ok = f && fl > 0;
-    if (ok)
-        ok = add_first(m, replylint__utf8_decode(f, fl, 0, &w));
+    bool ok = f && fl > 0 && add_first(fi, replylint__utf8_decode(f, fl, 0, &w));
     free(f);
-    *after = q;
+    if (!ok)
+        return false;
+    const char *rest = optional_quantifier(p + w);
+    return rest ? first_set(fi, rest) : true;
+}
+
+/* Does every match of the pattern start a word?  Each top-level alternative must begin
+ * with \b, then (after any lookarounds) a word character; fills m->first. */
+static bool starts_words(rl_matcher *m, const char *pattern)
+{
+    first_info fi = {m, false};
+    m->n_first = 0;
+    const char *p = pattern;
+    bool ok = true;
+    for (;;) {
+        if (strncmp(p, "\\b", 2) != 0) {
+            ok = false;
+            break;
+        }
+        p += 2;
+        while (p[0] == '(' && p[1] == '?' && p[2] == '<' && (p[3] == '=' || p[3] == '!')) {
+            p = skip_bracketed(p);
+            if (!p)
+                break;
+        }
+        if (!p || !first_set(&fi, p)) {
+            ok = false;
+            break;
+        }
+        /* Find the end of this top-level alternative. */
+        while (*p && *p != '|') {
+            if (*p == '\\' && p[1])
+                p += 2;
+            else if (*p == '(' || *p == '[') {
+                p = skip_bracketed(p);
+                if (!p)
+                    break;
+            } else
+                p++;
+        }
+        if (!p || !*p)
+            break;
+        p++;
+    }
+    ok = ok && p != NULL;
+    if (!ok || fi.any)
+        m->n_first = 0;
     return ok;
 }
 
@@ -277,18 +361,7 @@ static int compile_regex(replylint_ruleset *rs, const replylint_rule *r, rl_matc
      * would hide real ones), so memcheck runs see the interpreter. */
     if (!RUNNING_ON_VALGRIND)
         (void)pcre2_jit_compile(m->re, PCRE2_JIT_COMPLETE);
-    /* A pattern over folded text that starts with \b and then a word character can only
-     * match where a word starts.  Trying it, anchored, at each word of the reply instead of
-     * at each character is many times cheaper in Cyrillic, where every letter shares its
-     * first byte with the rest; a top-level "|" would let other alternatives match
-     * anywhere, so such patterns are scanned whole. */
-    const char *rest;
-    const char *p = m->pattern + 2;
-    bool word_start = !m->raw && strncmp(m->pattern, "\\b", 2) == 0 && !top_level_alt(p);
-    if (word_start && !first_set(m, p, &rest)) {
-        m->n_first = 0;
-        word_start = strncmp(p, "\\d", 2) == 0 || strncmp(p, "\\w", 2) == 0;
-    }
+    bool word_start = !m->raw && starts_words(m, m->pattern);
     if (word_start) {
         m->re_at = pcre2_compile((PCRE2_SPTR)m->pattern, PCRE2_ZERO_TERMINATED,
                                  flags | PCRE2_ANCHORED, &code, &off, NULL);
@@ -401,13 +474,14 @@ int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_s
     for (size_t i = 0; i < rs->n_rules && rc == 0; i++) {
         replylint_rule *r = &rs->rules[i];
         if (add_matcher(rs, &mcap, &r->m, (uint32_t)i) != 0 ||
-            add_matcher(rs, &mcap, &r->then, (uint32_t)i) != 0) {
+            add_matcher(rs, &mcap, &r->then, (uint32_t)i) != 0 ||
+            add_matcher(rs, &mcap, &r->needs, (uint32_t)i) != 0) {
             rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
             break;
         }
         rc = fold_allow(r, err);
-        rl_matcher *ms[2] = {&r->m, &r->then};
-        for (int k = 0; k < 2 && rc == 0; k++) {
+        rl_matcher *ms[3] = {&r->m, &r->then, &r->needs};
+        for (int k = 0; k < 3 && rc == 0; k++) {
             if (ms[k]->n_phrases)
                 rc = replylint__phrase_add(&rs->phrases, forms, r, (uint32_t)i, ms[k], err);
             if (rc == 0)

@@ -410,6 +410,79 @@ START_TEST(test_conditional)
 }
 END_TEST
 
+/* Count the findings of one rule. */
+static size_t count_rule(const replylint_report *r, const char *rule)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < replylint_report_count(r); i++)
+        n += strcmp(replylint_diag_rule(replylint_report_get(r, i)), rule) == 0;
+    return n;
+}
+
+/* Patterns whose every alternative starts a word are tried at word starts only (a speed
+ * path); they must find what a full scan finds, lookbehinds and optional groups included.
+ * `needs:` skips the pattern on replies without one of its words. */
+START_TEST(test_regex_word_starts_and_needs)
+{
+    static const char yaml[] =
+        "rules:\n"
+        "  - id: t.alts\n"
+        "    category: jargon\n"
+        "    kind: regex\n"
+        "    pattern: '\\b(?:as\\s+)?per\\b|\\b(?<!иметь )ввиду\\b|\\bвсле(?:дствие)?\\b'\n"
+        "    message: m\n"
+        "    examples: {bad: [as per policy, ввиду погоды], good: [иметь ввиду, super]}\n"
+        "  - id: t.needs\n"
+        "    category: deflection\n"
+        "    kind: regex\n"
+        "    needs: [bank, banks]\n"
+        "    pattern: '(?:^|[.!?]\\s+)\\Kcontact\\s+(?:your|the)\\s+\\w+'\n"
+        "    message: m\n"
+        "    examples: {bad: [Contact your bank., Ok. Contact the banks.],\n"
+        "               good: [Contact your store., We contact your bank.]}\n";
+    replylint_error err;
+    replylint_ruleset *t = rules_from(yaml, &err);
+    ck_assert_msg(t != NULL, "%s", err.message);
+    struct {
+        const char *text;
+        const char *rule;
+        size_t n;
+    } cases[] = {
+        {"As per the policy, per se, and per item.", "t.alts", 3},
+        {"Ввиду погоды. Иметь ввиду: ввиду ремонта.", "t.alts", 2},
+        {"ВСЛЕ и вследствие, но не вслед.", "t.alts", 2},
+        {"hyper per", "t.alts", 1},
+        {"Contact your bank. Contact the store.", "t.needs", 2},
+        {"Contact the store. Contact your carrier.", "t.needs", 0},
+        {"Contact your banks' staff.", "t.needs", 1},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        replylint_report *r = NULL;
+        ck_assert_int_eq(replylint_lint(&r, t, cases[i].text, strlen(cases[i].text), NULL, &err),
+                         0);
+        ck_assert_msg(count_rule(r, cases[i].rule) == cases[i].n, "%s: %zu findings, want %zu",
+                      cases[i].text, count_rule(r, cases[i].rule), cases[i].n);
+        replylint_report_free(r);
+    }
+    replylint_ruleset_free(t);
+
+    /* `needs` belongs to regex rules only. */
+    static const char bad[] = "rules:\n"
+                              "  - id: t.p\n"
+                              "    category: jargon\n"
+                              "    kind: phrase\n"
+                              "    phrases: [foo]\n"
+                              "    needs: [bar]\n"
+                              "    message: m\n";
+    replylint_builder *b = NULL;
+    ck_assert_int_eq(replylint_builder_new(&b, REPLYLINT_BUILD_NO_DEFAULTS, NULL, &err), 0);
+    ck_assert_int_eq(replylint_builder_add_buffer(b, bad, strlen(bad), "bad.yaml", &err),
+                     REPLYLINT_ERULE);
+    ck_assert_ptr_nonnull(strstr(err.message, "needs"));
+    replylint_builder_free(b);
+}
+END_TEST
+
 START_TEST(test_length_channel)
 {
     const char *t = "Здравствуйте! Раз два три четыре пять шесть семь.";
@@ -578,6 +651,7 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_empty_and_whitespace);
     tcase_add_test(tc, test_invalid_utf8);
     tcase_add_test(tc, test_nul_bytes_and_limit);
+    tcase_add_test(tc, test_regex_word_starts_and_needs);
     suite_add_tcase(s, tc);
     return s;
 }
