@@ -133,8 +133,34 @@ static int cmp_occ(const void *a, const void *b)
     return x->end > y->end ? -1 : x->end < y->end;
 }
 
-/* Every occurrence of matcher m within [from, to), overlaps resolved longest-first. */
-static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to)
+/* The folded offset of original offset `orig`: the first folded byte produced at or after
+ * it (the map ascends). */
+static size_t folded_of(const lint_ctx *c, size_t orig)
+{
+    size_t lo = 0, hi = c->folded.len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->folded.map[mid] < orig)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* How far before a region an unanchored pattern starts looking: a match reported inside the
+ * region may begin earlier, with what it matched before a \K («. \K…» of the closing
+ * rules); the text before that stays visible to lookbehinds and \b anyway. */
+#define REGION_LOOKBACK 256
+
+/*
+ * Every occurrence of matcher m that starts within [from, to), overlaps resolved
+ * longest-first.  A pattern only looks at the region (and REGION_LOOKBACK bytes before
+ * it), so a rule about the end of a reply costs the same on a one-line and a 1 MB reply.
+ * With `first_only`, the search may stop at the first occurrence it finds (a rule that
+ * only asks whether there is one).
+ */
+static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to, bool first_only)
 {
     c->n_occ = 0;
     if (m->n_phrases && c->hit_count[m->matcher]) {
@@ -146,10 +172,22 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to)
                 return -1;
         }
     }
-    if (m->re_at) {
+    size_t from_f = 0, to_f = c->folded.len + 1;
+    if ((m->re_at || (m->re && !m->raw)) && !(first_only && c->n_occ)) {
+        from_f = from ? folded_of(c, from) : 0;
+        to_f = to < c->len ? folded_of(c, to) : to_f;
+    }
+    if (m->re_at && !(first_only && c->n_occ)) {
         /* Anchored at each word start (see compile_regex): same matches, far fewer tries. */
-        size_t pos = 0;
-        for (size_t t = 0; t < c->n_toks; t++) {
+        size_t pos = 0, t = 0, hi = c->n_toks;
+        while (t < hi) { /* the first word at or after the region's start */
+            size_t mid = t + (hi - t) / 2;
+            if (c->toks[mid].start < from_f)
+                t = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; t < c->n_toks && c->toks[t].start < to_f; t++) {
             size_t at = c->toks[t].start;
             if (at < pos)
                 continue;
@@ -159,7 +197,9 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to)
                 uint32_t k = 0;
                 while (k < m->n_first && m->first[k] != cp)
                     k++;
-                if (k == m->n_first)
+                if (k == m->n_first &&
+                    !(m->first_digits && cp >= 0x80 &&
+                      utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ND))
                     continue; /* no match can start with this letter */
             }
             int r = pcre2_match(m->re_at, (PCRE2_SPTR)c->folded.s, c->folded.len, at,
@@ -172,12 +212,17 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to)
             size_t s = orig_of(c, (uint32_t)ov[0]), e = orig_of(c, (uint32_t)ov[1]);
             if (s >= from && s < to && add_occ(c, s, e, NULL, UINT32_MAX) != 0)
                 return -1;
+            if (first_only)
+                break;
             pos = ov[1];
         }
-    } else if (m->re) {
+    } else if (m->re && !(first_only && c->n_occ)) {
         const char *subj = m->raw ? c->text : c->folded.s;
         size_t slen = m->raw ? c->len : c->folded.len;
-        size_t pos = 0;
+        size_t pos = m->raw ? from : from_f;
+        pos = pos > REGION_LOOKBACK ? pos - REGION_LOOKBACK : 0;
+        while (pos > 0 && ((unsigned char)subj[pos] & 0xC0) == 0x80)
+            pos--; /* a code point's first byte */
         while (pos <= slen) {
             int r = pcre2_match(m->re, (PCRE2_SPTR)subj, slen, pos, PCRE2_NO_UTF_CHECK, c->md,
                                 c->rs->mctx);
@@ -190,8 +235,12 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to)
             if (b > a) {
                 size_t s = m->raw ? a : orig_of(c, (uint32_t)a);
                 size_t e = m->raw ? b : orig_of(c, (uint32_t)b);
-                if (s >= from && s < to && add_occ(c, s, e, NULL, UINT32_MAX) != 0)
+                if (s >= to)
+                    break; /* every later match starts later still */
+                if (s >= from && add_occ(c, s, e, NULL, UINT32_MAX) != 0)
                     return -1;
+                if (first_only && c->n_occ)
+                    break;
                 pos = b;
             } else {
                 /* Empty match: step one whole code point. */
@@ -423,7 +472,7 @@ static int drop_exceptions(lint_ctx *c, const replylint_rule *r, size_t from, si
     if (!keep)
         return -1;
     memcpy(keep, c->occ, n * sizeof(occ));
-    if (occurrences(c, &r->then, from, to) != 0) {
+    if (occurrences(c, &r->then, from, to, false) != 0) {
         free(keep);
         return -1;
     }
@@ -447,7 +496,7 @@ static int rule_matches(lint_ctx *c, const replylint_rule *r)
     if (r->needs.n_phrases && c->hit_count[r->needs.matcher] == 0)
         return 0;
     rl_span reg = region(c, r->where);
-    if (occurrences(c, &r->m, reg.start, reg.end) != 0 ||
+    if (occurrences(c, &r->m, reg.start, reg.end, false) != 0 ||
         drop_exceptions(c, r, reg.start, reg.end) != 0)
         return -1;
     for (size_t i = 0; i < c->n_occ; i++) {
@@ -484,7 +533,7 @@ static int rule_require(lint_ctx *c, const replylint_rule *r)
     if (r->where == RL_WHERE_START && continues_message(c))
         return 0;
     rl_span reg = region(c, r->where);
-    if (occurrences(c, &r->m, reg.start, reg.end) != 0 ||
+    if (occurrences(c, &r->m, reg.start, reg.end, false) != 0 ||
         drop_exceptions(c, r, reg.start, reg.end) != 0)
         return -1;
     if (c->n_occ > 0)
@@ -609,7 +658,7 @@ static int rule_signature(lint_ctx *c, const replylint_rule *r)
     }
     /* Without the agent's name: flag a block that holds nothing but department and
      * sign-off words, i.e. no person signed it. */
-    if (occurrences(c, &r->m, sig.start, sig.end) != 0)
+    if (occurrences(c, &r->m, sig.start, sig.end, false) != 0)
         return -1;
     if (c->n_occ == 0)
         return 0;
@@ -620,7 +669,7 @@ static int rule_signature(lint_ctx *c, const replylint_rule *r)
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1 && !r->then.n_phrases)
             break;
-        if (pass == 1 && occurrences(c, &r->then, sig.start, sig.end) != 0)
+        if (pass == 1 && occurrences(c, &r->then, sig.start, sig.end, false) != 0)
             return -1;
         for (size_t i = 0; i < c->n_occ && nc < 32; i++)
             if (!memchr(c->text + c->occ[i].start, '\n', c->occ[i].end - c->occ[i].start))
@@ -862,12 +911,12 @@ static int rule_shouting(lint_ctx *c, const replylint_rule *r)
 static int rule_conditional(lint_ctx *c, const replylint_rule *r)
 {
     /* The trigger first: it is rare, and the `then` part is often a costly time regex. */
-    if (occurrences(c, &r->m, 0, c->len) != 0)
+    if (occurrences(c, &r->m, 0, c->len, false) != 0)
         return -1;
     if (c->n_occ == 0)
         return 0;
     occ first = c->occ[0];
-    if (occurrences(c, &r->then, 0, c->len) != 0)
+    if (occurrences(c, &r->then, 0, c->len, true) != 0)
         return -1;
     if (c->n_occ > 0)
         return 0;

@@ -548,6 +548,47 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Copy the edge map into the arrays the scan reads (see rl_phrase_index). */
+static int flatten_edges(rl_phrase_index *ix)
+{
+    size_t n = ix->edges.count;
+    uint64_t *keys = malloc((n ? n : 1) * sizeof(uint64_t));
+    ix->root_child = calloc(ix->n_slots ? ix->n_slots : 1, sizeof(uint32_t));
+    ix->edge_first = calloc((size_t)ix->n_nodes + 1, sizeof(uint32_t));
+    ix->edge_slot = malloc((n ? n : 1) * sizeof(uint32_t));
+    ix->edge_child = malloc((n ? n : 1) * sizeof(uint32_t));
+    if (!keys || !ix->root_child || !ix->edge_first || !ix->edge_slot || !ix->edge_child) {
+        free(keys);
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < ix->edges.cap; i++)
+        if (ix->edges.keys[i])
+            keys[k++] = ix->edges.keys[i] - 1; /* the map stores key + 1 */
+    qsort(keys, k, sizeof(uint64_t), cmp_u64);
+    for (size_t i = 0; i < k; i++) {
+        uint32_t node = (uint32_t)(keys[i] >> 32), slot = (uint32_t)keys[i], child = 0;
+        replylint__u64map_get(&ix->edges, keys[i], &child);
+        ix->edge_slot[i] = slot;
+        ix->edge_child[i] = child;
+        ix->edge_first[node + 1]++;
+        if (node == 0 && slot == RL_SLOT_ANY)
+            ix->root_any = child;
+        else if (node == 0 && slot < ix->n_slots)
+            ix->root_child[slot] = child;
+    }
+    for (uint32_t i = 0; i < ix->n_nodes; i++)
+        ix->edge_first[i + 1] += ix->edge_first[i];
+    free(keys);
+    return 0;
+}
+
 int replylint__phrase_finish(rl_phrase_index *ix)
 {
     build_state *st = ix->build;
@@ -598,7 +639,11 @@ int replylint__phrase_finish(rl_phrase_index *ix)
             ix->forms.vals[i] = offset[ix->forms.vals[i]];
     free(offset);
     ix->n_form_slots = at;
-    rc = 0;
+    /* Each form's slots in ascending order, for the merge with a node's edges. */
+    for (size_t i = 0; i < ix->n_form_slots; i += 1 + ix->form_slots[i])
+        if (ix->form_slots[i] > 1)
+            qsort(&ix->form_slots[i + 1], ix->form_slots[i], sizeof(uint32_t), cmp_u32);
+    rc = flatten_edges(ix);
 out:
     build_state_free(st);
     return rc;
@@ -619,6 +664,10 @@ void replylint__phrase_index_free(rl_phrase_index *ix)
     replylint__strmap_free(&ix->forms);
     free(ix->form_slots);
     replylint__u64map_free(&ix->edges);
+    free(ix->root_child);
+    free(ix->edge_first);
+    free(ix->edge_slot);
+    free(ix->edge_child);
     free(ix->term_first);
     free(ix->term_count);
     free(ix->terms);
@@ -657,9 +706,7 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
     const uint32_t **slots = malloc(n_toks * sizeof(*slots));
     if (!slots)
         return -1;
-    bool any_wild = false;
-    uint32_t dummy;
-    any_wild = replylint__u64map_get(&ix->edges, RL_SLOT_ANY, &dummy);
+    bool any_wild = ix->root_any != 0;
     for (size_t i = 0; i < n_toks; i++) {
         uint32_t at;
         if (replylint__strmap_get(&ix->forms, folded + toks[i].start, toks[i].end - toks[i].start,
@@ -702,18 +749,32 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
                 j++;
             }
             const uint32_t *sl = slots[j];
-            uint32_t child;
             /* A word that fills thousands of slots (rules made of alternations of one
              * common word) must not make a reply quadratic: each start word gets a bounded
              * number of edge lookups, far beyond what real rule sets use. */
             if (budget < sl[0] + 1)
                 continue;
             budget -= sl[0] + 1;
-            for (uint32_t k = 0; k <= sl[0] && sp < 63; k++) {
-                uint32_t slot = k < sl[0] ? sl[1 + k] : RL_SLOT_ANY;
-                if (replylint__u64map_get(&ix->edges, ((uint64_t)f.node << 32) | slot, &child))
-                    stack[sp++] = (struct frame){child, (uint32_t)(j + 1)};
+            uint32_t next = (uint32_t)(j + 1), any_child = 0;
+            if (f.node == 0) {
+                for (uint32_t k = 0; k < sl[0] && sp < 63; k++)
+                    if (ix->root_child[sl[1 + k]])
+                        stack[sp++] = (struct frame){ix->root_child[sl[1 + k]], next};
+                any_child = ix->root_any;
+            } else {
+                /* Both lists ascend: walk them together. */
+                uint32_t e = ix->edge_first[f.node], end = ix->edge_first[f.node + 1];
+                for (uint32_t k = 0; k < sl[0] && e < end && sp < 63; k++) {
+                    while (e < end && ix->edge_slot[e] < sl[1 + k])
+                        e++;
+                    if (e < end && ix->edge_slot[e] == sl[1 + k])
+                        stack[sp++] = (struct frame){ix->edge_child[e], next};
+                }
+                if (end > ix->edge_first[f.node] && ix->edge_slot[end - 1] == RL_SLOT_ANY)
+                    any_child = ix->edge_child[end - 1];
             }
+            if (any_child && sp < 63)
+                stack[sp++] = (struct frame){any_child, next};
         }
     }
     free(slots);

@@ -48,6 +48,7 @@ typedef struct rl_matcher {
     pcre2_code *re_at;  /* the same, anchored, when every match starts a word (see lint.c) */
     uint32_t first[32]; /* with re_at: the code points a match can start with, if known */
     uint32_t n_first;   /* 0: unknown, try every word */
+    bool first_digits;  /* a match may also start with any decimal digit (\d) */
     uint32_t matcher;   /* index in the rule set's matcher table, for phrase hits */
 } rl_matcher;
 
@@ -146,8 +147,14 @@ typedef struct rl_phrase_index {
     uint32_t *form_slots; /* per form: count, then that many slot ids */
     size_t n_form_slots, cap_form_slots;
     uint32_t n_slots;
-    rl_u64map edges; /* (node << 32 | slot) -> child node */
+    rl_u64map edges; /* (node << 32 | slot) -> child node; used while building */
     uint32_t n_nodes;
+    /* The same edges, flattened in finish for scanning without hashing: the root's by slot
+     * (0: none; the root is nobody's child), every node's sorted by slot in
+     * edge_slot/edge_child[edge_first[node] .. edge_first[node + 1]), RL_SLOT_ANY last. */
+    uint32_t *root_child;
+    uint32_t root_any; /* the root's child for a wildcard first word, or 0 */
+    uint32_t *edge_first, *edge_slot, *edge_child;
     uint32_t *term_first; /* per node: first index in terms, count in term_count */
     uint32_t *term_count;
     uint32_t *terms; /* phrase ids */

@@ -263,7 +263,11 @@ static bool first_set(first_info *fi, const char *p)
     }
     if (p[0] == '\\' && (p[1] == 'd' || p[1] == 'w')) {
         const char *rest = optional_quantifier(p + 2);
-        fi->any = true;
+        if (p[1] == 'w')
+            fi->any = true;
+        for (uint32_t d = '0'; d <= '9' && p[1] == 'd'; d++)
+            add_first(fi, d);
+        fi->m->first_digits |= p[1] == 'd'; /* and the digits of other scripts */
         return rest ? first_set(fi, rest) : true;
     }
     unsigned char c = (unsigned char)*p;
@@ -290,6 +294,7 @@ static bool starts_words(rl_matcher *m, const char *pattern)
 {
     first_info fi = {m, false};
     m->n_first = 0;
+    m->first_digits = false;
     const char *p = pattern;
     bool ok = true;
     for (;;) {
