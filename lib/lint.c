@@ -113,7 +113,8 @@ static int bucket_hits(lint_ctx *c)
     c->hits = sorted;
     c->cap_hits = c->n_hits;
     for (size_t m = 0; m < nm; m++)
-        qsort(c->hits + c->hit_first[m], c->hit_count[m], sizeof(rl_hit), cmp_hit);
+        if (c->hit_count[m] > 1)
+            qsort(c->hits + c->hit_first[m], c->hit_count[m], sizeof(rl_hit), cmp_hit);
     return 0;
 }
 
@@ -389,7 +390,7 @@ static int need_segments(lint_ctx *c)
         for (size_t i = 0; i < c->n_toks; i++)
             words[i] = orig_of(c, c->toks[i].start);
     }
-    int rc = replylint__segment(&c->seg, c->text, c->len, c->rs->sentence_iter, words,
+    int rc = replylint__segment(&c->seg, c->text, c->len, c->rs->sentencer, words,
                                 words ? c->n_toks : 0, limit);
     free(words);
     if (rc != 0)

@@ -217,7 +217,7 @@ struct replylint_ruleset {
     rl_phrase_index phrases;
     pcre2_match_context *mctx; /* match and depth limits for every regex */
     bool has_regex;
-    UBreakIterator *sentence_iter; /* template, cloned by each lint call */
+    struct rl_sentencer *sentencer; /* sentence boundaries (segment.h) */
 };
 
 /* Embedded default rules (generated at build time: embedded.c). */

@@ -497,8 +497,8 @@ int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_s
         rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
     if (rc == 0) {
         rs->mctx = pcre2_match_context_create(NULL);
-        rs->sentence_iter = replylint__sentence_iter_new();
-        if (!rs->mctx || !rs->sentence_iter)
+        rs->sentencer = replylint__sentencer_new();
+        if (!rs->mctx || !rs->sentencer)
             rc = replylint__error(err, REPLYLINT_ENOMEM,
                                   "out of memory (or ICU sentence rules unavailable)");
         else {
@@ -528,8 +528,7 @@ void replylint_ruleset_free(replylint_ruleset *rs)
     free(rs->matcher_rule);
     replylint__phrase_index_free(&rs->phrases);
     pcre2_match_context_free(rs->mctx);
-    if (rs->sentence_iter)
-        ubrk_close(rs->sentence_iter);
+    replylint__sentencer_free(rs->sentencer);
     free(rs);
 }
 

@@ -5,19 +5,235 @@
  */
 #include "segment.h"
 
+#include "utf8.h"
+
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
 #include <unicode/utext.h>
 
-UBreakIterator *replylint__sentence_iter_new(void)
+/* ---- sentence boundaries ------------------------------------------------------------ */
+
+/*
+ * The code points whose Sentence_Break property is tabled: Latin, Greek, Cyrillic and
+ * Armenian; general punctuation; symbols, arrows and dingbats; variation selectors; emoji.
+ * A line made only of these is split here, by the rules of UAX #29 that ICU implements;
+ * any other line goes to ICU itself.  The test suite checks that both agree.
+ */
+static const struct {
+    uint32_t lo, hi; /* [lo, hi) */
+} sb_ranges[] = {
+    {0x0000, 0x0530}, {0x2000, 0x2070}, {0x20A0, 0x20D0},
+    {0x2100, 0x2C00}, {0xFE00, 0xFE10}, {0x1F000, 0x1FB00},
+};
+#define SB_RANGES (sizeof(sb_ranges) / sizeof(sb_ranges[0]))
+
+struct rl_sentencer {
+    UBreakIterator *tmpl;   /* ICU's sentence iterator, cloned per use */
+    uint8_t *sb[SB_RANGES]; /* USentenceBreak value per code point of each range */
+};
+
+rl_sentencer *replylint__sentencer_new(void)
 {
+    rl_sentencer *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
     UErrorCode st = U_ZERO_ERROR;
-    UBreakIterator *bi = ubrk_open(UBRK_SENTENCE, "", NULL, 0, &st);
+    s->tmpl = ubrk_open(UBRK_SENTENCE, "", NULL, 0, &st);
     if (U_FAILURE(st)) {
-        ubrk_close(bi);
+        replylint__sentencer_free(s);
         return NULL;
     }
-    return bi;
+    for (size_t r = 0; r < SB_RANGES; r++) {
+        s->sb[r] = malloc(sb_ranges[r].hi - sb_ranges[r].lo);
+        if (!s->sb[r]) {
+            replylint__sentencer_free(s);
+            return NULL;
+        }
+        for (uint32_t cp = sb_ranges[r].lo; cp < sb_ranges[r].hi; cp++)
+            s->sb[r][cp - sb_ranges[r].lo] =
+                (uint8_t)u_getIntPropertyValue((UChar32)cp, UCHAR_SENTENCE_BREAK);
+    }
+    return s;
+}
+
+void replylint__sentencer_free(rl_sentencer *s)
+{
+    if (!s)
+        return;
+    if (s->tmpl)
+        ubrk_close(s->tmpl);
+    for (size_t r = 0; r < SB_RANGES; r++)
+        free(s->sb[r]);
+    free(s);
+}
+
+/* The Sentence_Break value of cp, or -1 when it is not tabled. */
+static int sb_of(const rl_sentencer *s, uint32_t cp)
+{
+    if (cp < 0x0530)
+        return s->sb[0][cp];
+    for (size_t r = 0; r < SB_RANGES; r++)
+        if (cp < sb_ranges[r].hi)
+            return cp >= sb_ranges[r].lo ? s->sb[r][cp - sb_ranges[r].lo] : -1;
+    return -1;
+}
+
+/* One code point after rule SB5: its class and where it starts; Extend and Format
+ * characters are folded into the one before them. */
+typedef struct sb_unit {
+    uint8_t cls;
+    uint32_t at;
+} sb_unit;
+
+static bool sb_parasep(int c)
+{
+    return c == U_SB_SEP || c == U_SB_CR || c == U_SB_LF;
+}
+
+static bool sb_saterm(int c)
+{
+    return c == U_SB_ATERM || c == U_SB_STERM;
+}
+
+/*
+ * UAX #29 sentence boundaries over units u[0, n) (n >= 1), stored as unit indexes into
+ * `out` (each boundary is the index of the unit that starts the next sentence; n for the
+ * end).  The rules, in the standard's numbering:
+ *   SB3  CR × LF                       SB4  ParaSep ÷
+ *   SB6  ATerm × Numeric               SB7  (Upper | Lower) ATerm × Upper
+ *   SB8  ATerm Close* Sp* × (¬(OLetter | Upper | Lower | ParaSep | SATerm))* Lower
+ *   SB8a SATerm Close* Sp* × (SContinue | SATerm)
+ *   SB9, SB10  SATerm Close* Sp* × (Close | Sp | ParaSep)
+ *   SB11 SATerm Close* Sp* ParaSep? ÷  SB998 otherwise no break
+ */
+static size_t sb_breaks(const sb_unit *u, size_t n, uint32_t *out)
+{
+    size_t nb = 0, i = 0;
+    while (i < n) {
+        int c = u[i].cls;
+        if (c == U_SB_CR && i + 1 < n && u[i + 1].cls == U_SB_LF)
+            i++;                    /* SB3 */
+        if (sb_parasep(u[i].cls)) { /* SB4 */
+            out[nb++] = (uint32_t)++i;
+            continue;
+        }
+        if (!sb_saterm(c)) {
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        if (c == U_SB_ATERM && j < n &&
+            (u[j].cls == U_SB_NUMERIC || /* SB6 */
+             (u[j].cls == U_SB_UPPER && i > 0 &&
+              (u[i - 1].cls == U_SB_UPPER || u[i - 1].cls == U_SB_LOWER)))) { /* SB7 */
+            i = j;
+            continue;
+        }
+        while (j < n && u[j].cls == U_SB_CLOSE)
+            j++;
+        while (j < n && u[j].cls == U_SB_SP)
+            j++;
+        if (j == n)
+            break;                  /* the end of the text ends this sentence */
+        if (sb_parasep(u[j].cls)) { /* SB9, SB10, then SB11 after the separator */
+            if (u[j].cls == U_SB_CR && j + 1 < n && u[j + 1].cls == U_SB_LF)
+                j++;
+            out[nb++] = (uint32_t)(j + 1);
+            i = j + 1;
+            continue;
+        }
+        if (c == U_SB_ATERM) { /* SB8 */
+            size_t k = j;
+            while (k < n && u[k].cls != U_SB_OLETTER && u[k].cls != U_SB_UPPER &&
+                   u[k].cls != U_SB_LOWER && !sb_parasep(u[k].cls) && !sb_saterm(u[k].cls))
+                k++;
+            if (k < n && u[k].cls == U_SB_LOWER) {
+                i = j;
+                continue;
+            }
+        }
+        if (u[j].cls == U_SB_SCONTINUE || sb_saterm(u[j].cls)) { /* SB8a */
+            i = j;
+            continue;
+        }
+        out[nb++] = (uint32_t)j; /* SB11 */
+        i = j;
+    }
+    if (nb == 0 || out[nb - 1] != n)
+        out[nb++] = (uint32_t)n;
+    return nb;
+}
+
+/* ICU's boundaries for text[0, len), through a clone of the template. */
+static long icu_ends(const rl_sentencer *s, const char *text, size_t len, uint32_t *ends,
+                     size_t max)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UBreakIterator *bi = ubrk_clone(s->tmpl, &st);
+    UText ut = UTEXT_INITIALIZER;
+    utext_openUTF8(&ut, text, (int64_t)len, &st);
+    ubrk_setUText(bi, &ut, &st);
+    long n = 0;
+    if (U_SUCCESS(st)) {
+        ubrk_first(bi);
+        for (int32_t e = ubrk_next(bi); e != UBRK_DONE; e = ubrk_next(bi)) {
+            if ((size_t)n < max)
+                ends[n] = (uint32_t)e;
+            n++;
+        }
+    }
+    utext_close(&ut);
+    ubrk_close(bi);
+    return U_SUCCESS(st) ? n : -1;
+}
+
+long replylint__sentence_ends(const rl_sentencer *s, const char *text, size_t len, bool icu,
+                              uint32_t *ends, size_t max)
+{
+    if (len == 0)
+        return 0;
+    if (len > UINT32_MAX)
+        return -1;
+    if (icu)
+        return icu_ends(s, text, len, ends, max);
+    /* Units: at most one per byte. */
+    sb_unit *u = malloc(len * sizeof(*u));
+    uint32_t *b = malloc((len + 1) * sizeof(*b));
+    if (!u || !b) {
+        free(u);
+        free(b);
+        return -1;
+    }
+    size_t n = 0, i = 0, w;
+    bool tabled = true;
+    while (i < len) {
+        uint32_t cp = replylint__utf8_decode(text, len, i, &w);
+        int c = sb_of(s, cp);
+        if (c < 0) {
+            tabled = false;
+            break;
+        }
+        /* SB5: Extend and Format attach to what precedes them, except a separator. */
+        if ((c == U_SB_EXTEND || c == U_SB_FORMAT) && n > 0 && !sb_parasep(u[n - 1].cls)) {
+            i += w;
+            continue;
+        }
+        u[n++] = (sb_unit){(uint8_t)c, (uint32_t)i};
+        i += w;
+    }
+    long count = -1;
+    if (!tabled) {
+        count = icu_ends(s, text, len, ends, max);
+    } else {
+        size_t nb = sb_breaks(u, n, b);
+        for (size_t k = 0; k < nb && k < max; k++)
+            ends[k] = b[k] < n ? u[b[k]].at : (uint32_t)len;
+        count = (long)nb;
+    }
+    free(u);
+    free(b);
+    return count;
 }
 
 static bool is_space_at(const char *s, size_t len, size_t i, size_t *w)
@@ -60,21 +276,20 @@ static int push(rl_span **v, size_t *n, size_t *cap, size_t a, size_t b)
     return 0;
 }
 
-/* Run the sentence iterator over text[a, b) and append the trimmed sentences. */
-static int sentences_in(rl_segments *out, size_t *cap, UBreakIterator *bi, UText *ut,
+/* Append the trimmed sentences of text[a, b) (whole lines: every line break ends a
+ * sentence). `ends` is scratch space for b - a + 1 boundaries. */
+static int sentences_in(rl_segments *out, size_t *cap, const rl_sentencer *sz, uint32_t *ends,
                         const char *text, size_t len, size_t a, size_t b)
 {
-    UErrorCode st = U_ZERO_ERROR;
-    utext_openUTF8(ut, text + a, (int64_t)(b - a), &st);
-    ubrk_setUText(bi, ut, &st);
-    if (U_FAILURE(st))
+    long n = replylint__sentence_ends(sz, text + a, b - a, false, ends, b - a + 1);
+    if (n < 0)
         return -1;
-    int32_t prev = ubrk_first(bi);
-    for (int32_t e = ubrk_next(bi); e != UBRK_DONE; e = ubrk_next(bi)) {
+    size_t prev = 0;
+    for (long k = 0; k < n; k++) {
         /* ICU breaks after a line break inside a sentence too; that suits replies,
          * where a greeting or a signature line stands alone without a full stop. */
-        size_t sa = a + (size_t)prev, se = a + (size_t)e;
-        prev = e;
+        size_t sa = a + prev, se = a + ends[k];
+        prev = ends[k];
         trim(text, len, &sa, &se);
         if (sa < se && push(&out->sentences, &out->n_sentences, cap, sa, se) != 0)
             return -1;
@@ -109,21 +324,19 @@ static int cmp_span(const void *x, const void *y)
  * byte offset where each word starts): a line with fewer words cannot hold a longer
  * sentence.  Most of a reply is never handed to the break iterator.
  */
-static int sentences(rl_segments *out, const char *text, size_t len, const UBreakIterator *tmpl,
+static int sentences(rl_segments *out, const char *text, size_t len, const rl_sentencer *sz,
                      const size_t *words, size_t n_words, size_t long_line, size_t handles,
                      size_t sig)
 {
-    UErrorCode st = U_ZERO_ERROR;
-    UBreakIterator *bi = ubrk_clone(tmpl, &st);
-    if (U_FAILURE(st))
+    uint32_t *ends = malloc((len + 1) * sizeof(*ends));
+    if (!ends)
         return -1;
-    UText ut = UTEXT_INITIALIZER;
     size_t cap = 0;
     int rc = 0;
     size_t a = line_start(text, handles), first_end = a;
     while (rc == 0 && a < len && out->n_sentences == 0) {
         first_end = line_end(text, len, a);
-        rc = sentences_in(out, &cap, bi, &ut, text, len, a, first_end);
+        rc = sentences_in(out, &cap, sz, ends, text, len, a, first_end);
         a = first_end;
     }
     size_t before = out->n_sentences, b = sig, last_start = sig;
@@ -131,7 +344,7 @@ static int sentences(rl_segments *out, const char *text, size_t len, const UBrea
         size_t ls = line_start(text, b - 1);
         if (ls < first_end)
             ls = first_end;
-        rc = sentences_in(out, &cap, bi, &ut, text, len, ls, b);
+        rc = sentences_in(out, &cap, sz, ends, text, len, ls, b);
         b = last_start = ls;
     }
     /* The long lines in between (neither the opening nor the end lines, done above). */
@@ -147,13 +360,12 @@ static int sentences(rl_segments *out, const char *text, size_t len, const UBrea
             count++;
         }
         if (count > long_line)
-            rc = sentences_in(out, &cap, bi, &ut, text, len, ls, le);
+            rc = sentences_in(out, &cap, sz, ends, text, len, ls, le);
         ls = le;
     }
     if (out->n_sentences > 1)
         qsort(out->sentences, out->n_sentences, sizeof(rl_span), cmp_span);
-    utext_close(&ut);
-    ubrk_close(bi);
+    free(ends);
     return rc;
 }
 
@@ -256,13 +468,13 @@ static size_t skip_handles(const char *text, size_t len)
     }
 }
 
-int replylint__segment(rl_segments *out, const char *text, size_t len, const UBreakIterator *tmpl,
+int replylint__segment(rl_segments *out, const char *text, size_t len, const rl_sentencer *sz,
                        const size_t *words, size_t n_words, size_t long_line)
 {
     memset(out, 0, sizeof(*out));
     out->signature = signature(text, len);
     size_t h = skip_handles(text, len);
-    if (sentences(out, text, len, tmpl, words, n_words, long_line, h, out->signature.start) != 0 ||
+    if (sentences(out, text, len, sz, words, n_words, long_line, h, out->signature.start) != 0 ||
         paragraphs(out, text, len) != 0) {
         replylint__segments_free(out);
         return -1;

@@ -24,14 +24,27 @@ typedef struct rl_segments {
     rl_span signature; /* the signature block; start == end when there is none */
 } rl_segments;
 
-/* A sentence break iterator to clone per call (ICU's rule data is costly to open). */
-UBreakIterator *replylint__sentence_iter_new(void);
+/*
+ * What a rule set keeps for finding sentences: ICU's sentence break iterator (a template
+ * cloned when needed: its rule data is costly to open) and, for the scripts replies are
+ * written in, each code point's Sentence_Break property read from ICU once, so that most
+ * lines are split without ICU by the same rules (see sentence_ends in segment.c).
+ * Immutable once made; shared by threads.
+ */
+typedef struct rl_sentencer rl_sentencer;
+rl_sentencer *replylint__sentencer_new(void);
+void replylint__sentencer_free(rl_sentencer *s);
 
-/* Segment valid UTF-8 text.  `tmpl` is cloned, never changed.  `sentences` holds those
- * around the opening and the end, and every sentence of each line with more than
- * `long_line` words, given the byte offsets where words start (`words` may be NULL: no
- * such lines wanted).  Returns 0 or -1. */
-int replylint__segment(rl_segments *out, const char *text, size_t len, const UBreakIterator *tmpl,
+/* The sentence boundaries of valid UTF-8 text[0, len) as byte offsets, in order, the last
+ * one len (none for empty text); `icu` forces ICU's iterator.  At most max are stored; the
+ * count is returned (-1: out of memory, or ICU failed).  For tests, which compare both. */
+long replylint__sentence_ends(const rl_sentencer *s, const char *text, size_t len, bool icu,
+                              uint32_t *ends, size_t max);
+
+/* Segment valid UTF-8 text.  `sentences` holds those around the opening and the end, and
+ * every sentence of each line with more than `long_line` words, given the byte offsets
+ * where words start (`words` may be NULL: no such lines wanted).  Returns 0 or -1. */
+int replylint__segment(rl_segments *out, const char *text, size_t len, const rl_sentencer *sz,
                        const size_t *words, size_t n_words, size_t long_line);
 void replylint__segments_free(rl_segments *s);
 

@@ -72,7 +72,7 @@ size_t replylint__utf8_check(const char *str, size_t len)
     return len;
 }
 
-uint32_t replylint__utf8_decode(const char *str, size_t len, size_t i, size_t *n)
+uint32_t replylint__utf8_decode_any(const char *str, size_t len, size_t i, size_t *n)
 {
     const unsigned char *s = (const unsigned char *)str;
     if (i >= len) {

@@ -19,7 +19,24 @@ size_t replylint__utf8_check(const char *s, size_t len);
 /* Decode one code point at s[i] (valid UTF-8 assumed, i < len); returns it and stores the
  * length in *n.  Never reads past s[len-1]: an ill-formed or truncated sequence (or i >= len)
  * yields U+FFFD with *n = 1, so a decoding loop always advances. */
-uint32_t replylint__utf8_decode(const char *s, size_t len, size_t i, size_t *n);
+uint32_t replylint__utf8_decode_any(const char *s, size_t len, size_t i, size_t *n);
+/* The same, with ASCII and two-byte sequences (Latin and Cyrillic) decoded inline: most of
+ * what a reply holds, in the innermost loops. */
+static inline uint32_t replylint__utf8_decode(const char *s, size_t len, size_t i, size_t *n)
+{
+    if (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            *n = 1;
+            return c;
+        }
+        if (c >= 0xC2 && c <= 0xDF && i + 1 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+            *n = 2;
+            return ((uint32_t)(c & 0x1F) << 6) | ((unsigned char)s[i + 1] & 0x3Fu);
+        }
+    }
+    return replylint__utf8_decode_any(s, len, i, n);
+}
 
 /* Encode cp into buf (4 bytes room); returns the length.  A surrogate or a value above
  * U+10FFFF is encoded as U+FFFD. */

@@ -15,6 +15,7 @@ int main(void)
     srunner_add_suite(sr, api_suite());
     srunner_add_suite(sr, rules_suite());
     srunner_add_suite(sr, usedesk_suite());
+    srunner_add_suite(sr, segment_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

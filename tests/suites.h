@@ -12,5 +12,6 @@ Suite *lint_suite(void);
 Suite *api_suite(void);
 Suite *rules_suite(void);
 Suite *usedesk_suite(void);
+Suite *segment_suite(void);
 
 #endif

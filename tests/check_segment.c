@@ -1,0 +1,171 @@
+/*
+ * check_segment.c: sentence boundaries.  Most lines are split by segment.c's own reading
+ * of UAX #29 over a table of Sentence_Break values; the rest by ICU.  Both must agree on
+ * every text: the hand-picked cases below, and thousands of random mixes of the characters
+ * the rules care about (terminators, closers, spaces, separators, cases, digits, combining
+ * and format characters, emoji).
+ */
+#include "segment.h"
+#include "suites.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+static rl_sentencer *sz;
+
+static void setup(void)
+{
+    sz = replylint__sentencer_new();
+    ck_assert_ptr_nonnull(sz);
+}
+
+static void teardown(void)
+{
+    replylint__sentencer_free(sz);
+}
+
+/* Both ways agree on text; returns the number of boundaries. */
+static long agree(const char *text, size_t len)
+{
+    uint32_t *a = malloc((len + 1) * sizeof(uint32_t));
+    uint32_t *b = malloc((len + 1) * sizeof(uint32_t));
+    ck_assert(a && b);
+    long na = replylint__sentence_ends(sz, text, len, false, a, len + 1);
+    long nb = replylint__sentence_ends(sz, text, len, true, b, len + 1);
+    ck_assert_msg(na == nb, "%ld vs ICU %ld boundaries in \"%.*s\"", na, nb, (int)len, text);
+    for (long k = 0; k < na; k++)
+        ck_assert_msg(a[k] == b[k], "boundary %ld: %u vs ICU %u in \"%.*s\"", k, a[k], b[k],
+                      (int)len, text);
+    free(a);
+    free(b);
+    return na;
+}
+
+START_TEST(test_known_cases)
+{
+    static const struct {
+        const char *text;
+        long n;
+    } cases[] = {
+        {"", 0},
+        {"Hello", 1},
+        {"Hello. World.", 2},
+        {"Hello.\nWorld", 2},
+        {"Price is 3.5 dollars. Ok", 2},      /* SB6 */
+        {"Made in the U.S.A. today.", 1},     /* SB7, SB8 */
+        {"etc. and so on. Then", 2},          /* SB8 */
+        {"Really?! Yes.", 2},                 /* SB8a */
+        {"He said \"Stop.\" Then left.", 2},  /* Close* Sp* */
+        {"Line one\r\nLine two", 2},          /* SB3, SB4 */
+        {"Т.е. всё хорошо. Спасибо!", 2},     /* Cyrillic lower after ATerm */
+        {"Готово… Что-то ещё?", 1},           /* … is no terminator */
+        {"Ok 👍🏽. Thanks 😀! Bye", 3}, /* emoji, skin tone: Extend */
+        {"中文。English. More", 3},           /* not tabled: ICU */
+        {"A\xC2\x85"
+         "B\xE2\x80\xA8"
+         "C",
+         3},                 /* NEL, LINE SEPARATOR */
+        {"x.\xCC\x81 Y", 2}, /* combining mark after ATerm */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        long n = agree(cases[i].text, strlen(cases[i].text));
+        ck_assert_msg(n == cases[i].n, "\"%s\": %ld sentences, want %ld", cases[i].text, n,
+                      cases[i].n);
+    }
+}
+END_TEST
+
+START_TEST(test_random_mixes)
+{
+    static const char *const atoms[] = {". ",
+                                        ".",
+                                        " ",
+                                        "!",
+                                        "?",
+                                        "\xE2\x80\xA6",
+                                        "\xE2\x80\xBC",
+                                        "\xC2\xBB",
+                                        "\xC2\xAB",
+                                        "\"",
+                                        "'",
+                                        "(",
+                                        ")",
+                                        "[",
+                                        "]",
+                                        ",",
+                                        ";",
+                                        ":",
+                                        "-",
+                                        "\xE2\x80\x93",
+                                        "\xE2\x80\x94",
+                                        "\xC2\xA0",
+                                        "\r",
+                                        "\n",
+                                        "\r\n",
+                                        "\xE2\x80\xA8",
+                                        "\xC2\x85",
+                                        "1",
+                                        "3.5",
+                                        "A",
+                                        "Z",
+                                        "a",
+                                        "z",
+                                        "\xD0\x81",
+                                        "\xD0\xAF",
+                                        "\xD0\xB6",
+                                        "\xCC\x81",
+                                        "\xE2\x80\x8D",
+                                        "\xC2\xAD",
+                                        "\xF0\x9F\x98\x80",
+                                        "\xE2\x9C\x85",
+                                        "e.g.",
+                                        "U.S.",
+                                        "Mr. Smith",
+                                        "\t",
+                                        "\xE2\x80\xA9",
+                                        "\xE2\x80\xA4",
+                                        "?!",
+                                        "\x0B",
+                                        "\xE2\x80\x99",
+                                        "\xE2\x80\x9C",
+                                        "\xE2\x80\x9D",
+                                        "\xE2\x80\xBD",
+                                        "\xD6\x89",
+                                        "\xCD\xBE",
+                                        "\xC2\xBF",
+                                        "\xC7\x85",
+                                        "\xCA\xB0",
+                                        "\xE2\x81\x87",
+                                        "\xC2\xB7",
+                                        "\xEF\xB8\x8F",
+                                        "\xE2\x81\xA2"};
+    const size_t n_atoms = sizeof(atoms) / sizeof(atoms[0]);
+    unsigned seed = 12345;
+    char buf[512];
+    for (int t = 0; t < 20000; t++) {
+        size_t len = 0;
+        seed = seed * 1103515245u + 12345u;
+        int k = 1 + (int)((seed >> 16) % 24);
+        for (int j = 0; j < k; j++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *a = atoms[(seed >> 16) % n_atoms];
+            size_t al = strlen(a);
+            memcpy(buf + len, a, al);
+            len += al;
+        }
+        agree(buf, len);
+    }
+}
+END_TEST
+
+Suite *segment_suite(void)
+{
+    Suite *s = suite_create("segment");
+    TCase *tc = tcase_create("sentences");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_known_cases);
+    tcase_add_test(tc, test_random_mixes);
+    suite_add_tcase(s, tc);
+    return s;
+}
