@@ -43,13 +43,18 @@ typedef struct rl_matcher {
     size_t n_phrases;
     char *pattern; /* NULL if none */
     uint32_t pattern_line, pattern_column;
-    bool raw;           /* regex over the original text instead of the folded one */
-    pcre2_code *re;     /* compiled at rule-set compile time */
-    pcre2_code *re_at;  /* the same, anchored, when every match starts a word (see lint.c) */
-    uint32_t first[32]; /* with re_at: the code points a match can start with, if known */
-    uint32_t n_first;   /* 0: unknown, try every word */
-    bool first_digits;  /* a match may also start with any decimal digit (\d) */
-    uint32_t matcher;   /* index in the rule set's matcher table, for phrase hits */
+    bool raw;          /* regex over the original text instead of the folded one */
+    pcre2_code *re;    /* compiled at rule-set compile time */
+    pcre2_code *re_at; /* the same, anchored, when every match starts a word (see lint.c) */
+    /* With re_at: the folded texts a match can start with, if known (n_first 0: try every
+     * word).  Each is the literal start of one alternative, at most 15 bytes of it. */
+    struct {
+        uint8_t len;
+        char s[15];
+    } first[32];
+    uint32_t n_first;
+    bool first_digits; /* a match may also start with any decimal digit (\d) */
+    uint32_t matcher;  /* index in the rule set's matcher table, for phrase hits */
 } rl_matcher;
 
 typedef struct rl_example {

@@ -157,17 +157,21 @@ typedef struct first_info {
     bool any; /* some alternative starts with \d or \w: every word must be tried */
 } first_info;
 
-static bool add_first(first_info *fi, uint32_t cp)
+/* Add the folded start s[0, len) (len <= 15); a start that another one begins with is
+ * covered already. */
+static void add_first(first_info *fi, const char *s, size_t len)
 {
     rl_matcher *m = fi->m;
     for (uint32_t i = 0; i < m->n_first; i++)
-        if (m->first[i] == cp)
-            return true;
-    if (m->n_first == sizeof(m->first) / sizeof(m->first[0]))
+        if (m->first[i].len <= len && memcmp(m->first[i].s, s, m->first[i].len) == 0)
+            return;
+    if (m->n_first == sizeof(m->first) / sizeof(m->first[0])) {
         fi->any = true; /* too many to list: still word starts, but try every word */
-    else
-        m->first[m->n_first++] = cp;
-    return true;
+        return;
+    }
+    m->first[m->n_first].len = (uint8_t)len;
+    memcpy(m->first[m->n_first].s, s, len);
+    m->n_first++;
 }
 
 /* The end of the group or class that starts at p ("(" or "["), just past its closer;
@@ -265,26 +269,48 @@ static bool first_set(first_info *fi, const char *p)
         const char *rest = optional_quantifier(p + 2);
         if (p[1] == 'w')
             fi->any = true;
-        for (uint32_t d = '0'; d <= '9' && p[1] == 'd'; d++)
-            add_first(fi, d);
+        for (char d = '0'; d <= '9' && p[1] == 'd'; d++)
+            add_first(fi, &d, 1);
         fi->m->first_digits |= p[1] == 'd'; /* and the digits of other scripts */
         return rest ? first_set(fi, rest) : true;
     }
     unsigned char c = (unsigned char)*p;
     if (!c || strchr("\\[.^$|)?*+{", c))
         return false;
-    size_t w = 0;
-    uint32_t cp = replylint__utf8_decode(p, strlen(p), 0, &w);
+    size_t w = 0, plen = strlen(p);
+    uint32_t cp = replylint__utf8_decode(p, plen, 0, &w);
     if (!replylint__is_word_cp(cp))
         return false;
-    char buf[8];
-    size_t n = replylint__utf8_encode(cp, buf), fl = 0;
-    char *f = replylint__fold_str(buf, n, &fl);
-    bool ok = f && fl > 0 && add_first(fi, replylint__utf8_decode(f, fl, 0, &w));
-    free(f);
-    if (!ok)
+    /* The run of plain characters from here («are you», «по причине»), less its last
+     * character if a quantifier follows it: every match of this alternative starts so. */
+    size_t run = 0, last = 0;
+    while (run < plen && !strchr("\\[](){}.^$|?*+", p[run]) && run < 12) {
+        replylint__utf8_decode(p, plen, run, &w);
+        last = run;
+        run += w;
+    }
+    const char *after = p + run;
+    bool quantified = *after == '?' || *after == '*' || *after == '+' || *after == '{';
+    if (quantified && last > 0)
+        run = last;
+    size_t fl = 0;
+    char *f = replylint__fold_str(p, run, &fl);
+    if (!f || fl == 0) {
+        free(f);
         return false;
-    const char *rest = optional_quantifier(p + w);
+    }
+    /* Folding may end inside what a longer run would fold to; cut at a code point. */
+    size_t keep = fl < 15 ? fl : 15;
+    while (keep > 0 && keep < fl && ((unsigned char)f[keep] & 0xC0) == 0x80)
+        keep--;
+    add_first(fi, f, keep);
+    free(f);
+    if (keep == 0)
+        return false;
+    if (!(quantified && last == 0))
+        return true;
+    /* One quantified character: what follows it may start the match too. */
+    const char *rest = optional_quantifier(after);
     return rest ? first_set(fi, rest) : true;
 }
 
