@@ -193,13 +193,14 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
             if (at < pos)
                 continue;
             if (m->n_first) {
-                const char *t = c->folded.s + at;
+                const char *word = c->folded.s + at;
                 size_t avail = c->folded.len - at, w;
                 uint32_t k = 0;
-                while (k < m->n_first && !(m->first[k].len <= avail && m->first[k].s[0] == t[0] &&
-                                           memcmp(m->first[k].s, t, m->first[k].len) == 0))
+                while (k < m->n_first &&
+                       !(m->first[k].len <= avail && m->first[k].s[0] == word[0] &&
+                         memcmp(m->first[k].s, word, m->first[k].len) == 0))
                     k++;
-                uint32_t cp = k < m->n_first ? 0 : replylint__utf8_decode(t, avail, 0, &w);
+                uint32_t cp = k < m->n_first ? 0 : replylint__utf8_decode(word, avail, 0, &w);
                 if (k == m->n_first &&
                     !(m->first_digits && cp >= 0x80 &&
                       utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ND))
