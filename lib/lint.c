@@ -195,7 +195,8 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
             if (m->n_first) {
                 const char *word = c->folded.s + at;
                 size_t avail = c->folded.len - at, w;
-                uint32_t k = 0;
+                unsigned h = RL_FIRST_HASH(word[0], avail > 1 ? word[1] : 0);
+                uint32_t k = m->first_hash[h / 64] >> (h % 64) & 1 ? 0 : m->n_first;
                 while (k < m->n_first &&
                        !(m->first[k].len <= avail && m->first[k].s[0] == word[0] &&
                          memcmp(m->first[k].s, word, m->first[k].len) == 0))

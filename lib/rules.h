@@ -26,6 +26,9 @@ typedef enum rl_kind {
 typedef enum rl_where { RL_WHERE_ANYWHERE, RL_WHERE_START, RL_WHERE_END } rl_where;
 typedef enum rl_scope { RL_SCOPE_REPLY, RL_SCOPE_SENTENCE, RL_SCOPE_PARAGRAPH } rl_scope;
 
+/* Where the first two bytes of a word fall in rl_matcher.first_hash. */
+#define RL_FIRST_HASH(b0, b1) ((((unsigned)(unsigned char)(b0)*31u) + (unsigned char)(b1)) & 255u)
+
 /* Rule languages use replylint_lang's values; 0 (AUTO) means "any". */
 #define RL_LANG_ANY 0
 
@@ -53,8 +56,9 @@ typedef struct rl_matcher {
         char s[15];
     } first[32];
     uint32_t n_first;
-    bool first_digits; /* a match may also start with any decimal digit (\d) */
-    uint32_t matcher;  /* index in the rule set's matcher table, for phrase hits */
+    uint64_t first_hash[4]; /* bit RL_FIRST_HASH(b0, b1) for the first two bytes of each */
+    bool first_digits;      /* a match may also start with any decimal digit (\d) */
+    uint32_t matcher;       /* index in the rule set's matcher table, for phrase hits */
 } rl_matcher;
 
 typedef struct rl_example {

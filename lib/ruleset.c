@@ -172,6 +172,12 @@ static void add_first(first_info *fi, const char *s, size_t len)
     m->first[m->n_first].len = (uint8_t)len;
     memcpy(m->first[m->n_first].s, s, len);
     m->n_first++;
+    for (unsigned b1 = 0; b1 < 256; b1++) { /* one byte: whatever comes next */
+        unsigned h = RL_FIRST_HASH(s[0], len > 1 ? (unsigned char)s[1] : b1);
+        m->first_hash[h / 64] |= (uint64_t)1 << (h % 64);
+        if (len > 1)
+            break;
+    }
 }
 
 /* The end of the group or class that starts at p ("(" or "["), just past its closer;
@@ -321,6 +327,7 @@ static bool starts_words(rl_matcher *m, const char *pattern)
     first_info fi = {m, false};
     m->n_first = 0;
     m->first_digits = false;
+    memset(m->first_hash, 0, sizeof(m->first_hash));
     const char *p = pattern;
     bool ok = true;
     for (;;) {
