@@ -276,11 +276,21 @@ static int push(rl_span **v, size_t *n, size_t *cap, size_t a, size_t b)
     return 0;
 }
 
+/* Scratch space for the boundaries of one line at a time: sized by the longest line, not
+ * by the reply (a 1 MB reply of short lines needs little). */
+typedef struct ends_buf {
+    uint32_t *v;
+    size_t cap;
+} ends_buf;
+
 /* Append the trimmed sentences of text[a, b) (whole lines: every line break ends a
- * sentence). `ends` is scratch space for b - a + 1 boundaries. */
-static int sentences_in(rl_segments *out, size_t *cap, const rl_sentencer *sz, uint32_t *ends,
+ * sentence). */
+static int sentences_in(rl_segments *out, size_t *cap, const rl_sentencer *sz, ends_buf *eb,
                         const char *text, size_t len, size_t a, size_t b)
 {
+    if (RL_GROW(eb->v, eb->cap, b - a + 1) != 0)
+        return -1;
+    uint32_t *ends = eb->v;
     long n = replylint__sentence_ends(sz, text + a, b - a, false, ends, b - a + 1);
     if (n < 0)
         return -1;
@@ -328,15 +338,13 @@ static int sentences(rl_segments *out, const char *text, size_t len, const rl_se
                      const size_t *words, size_t n_words, size_t long_line, size_t handles,
                      size_t sig)
 {
-    uint32_t *ends = malloc((len + 1) * sizeof(*ends));
-    if (!ends)
-        return -1;
+    ends_buf ends = {NULL, 0};
     size_t cap = 0;
     int rc = 0;
     size_t a = line_start(text, handles), first_end = a;
     while (rc == 0 && a < len && out->n_sentences == 0) {
         first_end = line_end(text, len, a);
-        rc = sentences_in(out, &cap, sz, ends, text, len, a, first_end);
+        rc = sentences_in(out, &cap, sz, &ends, text, len, a, first_end);
         a = first_end;
     }
     size_t before = out->n_sentences, b = sig, last_start = sig;
@@ -344,7 +352,7 @@ static int sentences(rl_segments *out, const char *text, size_t len, const rl_se
         size_t ls = line_start(text, b - 1);
         if (ls < first_end)
             ls = first_end;
-        rc = sentences_in(out, &cap, sz, ends, text, len, ls, b);
+        rc = sentences_in(out, &cap, sz, &ends, text, len, ls, b);
         b = last_start = ls;
     }
     /* The long lines in between (neither the opening nor the end lines, done above). */
@@ -360,12 +368,12 @@ static int sentences(rl_segments *out, const char *text, size_t len, const rl_se
             count++;
         }
         if (count > long_line)
-            rc = sentences_in(out, &cap, sz, ends, text, len, ls, le);
+            rc = sentences_in(out, &cap, sz, &ends, text, len, ls, le);
         ls = le;
     }
     if (out->n_sentences > 1)
         qsort(out->sentences, out->n_sentences, sizeof(rl_span), cmp_span);
-    free(ends);
+    free(ends.v);
     return rc;
 }
 
