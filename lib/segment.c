@@ -79,13 +79,6 @@ static int sb_of(const rl_sentencer *s, uint32_t cp)
     return -1;
 }
 
-/* One code point after rule SB5: its class and where it starts; Extend and Format
- * characters are folded into the one before them. */
-typedef struct sb_unit {
-    uint8_t cls;
-    uint32_t at;
-} sb_unit;
-
 static bool sb_parasep(int c)
 {
     return c == U_SB_SEP || c == U_SB_CR || c == U_SB_LF;
@@ -96,73 +89,148 @@ static bool sb_saterm(int c)
     return c == U_SB_ATERM || c == U_SB_STERM;
 }
 
+/* Can the code point led by byte b be an Extend or Format character of the tables?  In
+ * the first range those are U+00AD, U+0300..U+036F and U+0483..U+0489 (leads C2, CC, CD,
+ * D2); a two-byte code point led by anything else is not, or is not tabled at all and
+ * sends the line to ICU when its own unit is read. */
+static bool may_extend(unsigned char b)
+{
+    return b == 0xC2 || b == 0xCC || b == 0xCD || b == 0xD2 || b >= 0xE0;
+}
+
+/* Past the end of the text: a class no rule mentions. */
+#define SB_END 255
+
+/* The unit at byte i after rule SB5 (a code point with the Extend and Format characters
+ * that follow it, unless it is a separator): its class, and in *next the byte after it.
+ * SB_END at the end of the text; -1 for a code point that is not tabled. */
+static int sb_unit(const rl_sentencer *s, const char *t, size_t len, size_t i, size_t *next)
+{
+    if (i >= len) {
+        *next = len;
+        return SB_END;
+    }
+    size_t w;
+    int c = sb_of(s, replylint__utf8_decode(t, len, i, &w));
+    i += w;
+    if (c >= 0 && !sb_parasep(c))
+        while (i < len && may_extend((unsigned char)t[i])) {
+            int e = sb_of(s, replylint__utf8_decode(t, len, i, &w));
+            if (e != U_SB_EXTEND && e != U_SB_FORMAT)
+                break; /* an untabled one is found when it starts a unit */
+            i += w;
+        }
+    *next = i;
+    return c;
+}
+
 /*
- * UAX #29 sentence boundaries over units u[0, n) (n >= 1), stored as unit indexes into
- * `out` (each boundary is the index of the unit that starts the next sentence; n for the
- * end).  The rules, in the standard's numbering:
+ * UAX #29 sentence boundaries of text[0, len), as byte offsets in `out` (room for len + 1),
+ * the last one len; -1 if a code point is not tabled (the caller asks ICU instead).  The
+ * rules, in the standard's numbering:
  *   SB3  CR × LF                       SB4  ParaSep ÷
+ *   SB5  X (Extend | Format)* → X      (sb_unit)
  *   SB6  ATerm × Numeric               SB7  (Upper | Lower) ATerm × Upper
  *   SB8  ATerm Close* Sp* × (¬(OLetter | Upper | Lower | ParaSep | SATerm))* Lower
  *   SB8a SATerm Close* Sp* × (SContinue | SATerm)
  *   SB9, SB10  SATerm Close* Sp* × (Close | Sp | ParaSep)
  *   SB11 SATerm Close* Sp* ParaSep? ÷  SB998 otherwise no break
+ * One pass, looking ahead only after a terminator.
  */
-static size_t sb_breaks(const sb_unit *u, size_t n, uint32_t *out)
+static long sb_breaks(const rl_sentencer *s, const char *t, size_t len, uint32_t *out)
 {
-    size_t nb = 0, i = 0;
-    while (i < n) {
-        int c = u[i].cls;
-        if (c == U_SB_CR && i + 1 < n && u[i + 1].cls == U_SB_LF)
-            i++;                    /* SB3 */
-        if (sb_parasep(u[i].cls)) { /* SB4 */
-            out[nb++] = (uint32_t)++i;
+    size_t nb = 0, i = 0, next, nj;
+    int prev = SB_END; /* the class of the unit before i */
+    while (i < len) {
+        /* Most units are one Latin or Cyrillic letter, digit, space or comma: read it here. */
+        unsigned char b0 = (unsigned char)t[i];
+        uint32_t cp = b0 < 0x80 ? b0 : UINT32_MAX;
+        size_t w = 1;
+        if (b0 >= 0xC2 && b0 <= 0xDF && i + 1 < len) {
+            cp = ((uint32_t)(b0 & 0x1F) << 6) | ((unsigned char)t[i + 1] & 0x3Fu);
+            w = 2;
+        }
+        if (cp < sb_ranges[0].hi && !(i + w < len && may_extend((unsigned char)t[i + w]))) {
+            int fast = s->sb[0][cp];
+            if (!sb_saterm(fast) && !sb_parasep(fast) && fast != U_SB_EXTEND &&
+                fast != U_SB_FORMAT) {
+                prev = fast;
+                i += w;
+                continue;
+            }
+        }
+        int c = sb_unit(s, t, len, i, &next);
+        if (c < 0)
+            return -1;
+        if (c == U_SB_CR && sb_unit(s, t, len, next, &nj) == U_SB_LF)
+            next = nj;       /* SB3 */
+        if (sb_parasep(c)) { /* SB4 */
+            out[nb++] = (uint32_t)next;
+            prev = c;
+            i = next;
             continue;
         }
         if (!sb_saterm(c)) {
-            i++;
+            prev = c;
+            i = next;
             continue;
         }
-        size_t j = i + 1;
-        if (c == U_SB_ATERM && j < n &&
-            (u[j].cls == U_SB_NUMERIC || /* SB6 */
-             (u[j].cls == U_SB_UPPER && i > 0 &&
-              (u[i - 1].cls == U_SB_UPPER || u[i - 1].cls == U_SB_LOWER)))) { /* SB7 */
+        size_t j = next;
+        int cj = sb_unit(s, t, len, j, &nj), last = c;
+        if (cj < 0)
+            return -1;
+        if (c == U_SB_ATERM &&
+            (cj == U_SB_NUMERIC ||                                                /* SB6 */
+             (cj == U_SB_UPPER && (prev == U_SB_UPPER || prev == U_SB_LOWER)))) { /* SB7 */
+            prev = c;
             i = j;
             continue;
         }
-        while (j < n && u[j].cls == U_SB_CLOSE)
-            j++;
-        while (j < n && u[j].cls == U_SB_SP)
-            j++;
-        if (j == n)
-            break;                  /* the end of the text ends this sentence */
-        if (sb_parasep(u[j].cls)) { /* SB9, SB10, then SB11 after the separator */
-            if (u[j].cls == U_SB_CR && j + 1 < n && u[j + 1].cls == U_SB_LF)
-                j++;
-            out[nb++] = (uint32_t)(j + 1);
-            i = j + 1;
+        for (int want = U_SB_CLOSE; want != SB_END; want = want == U_SB_CLOSE ? U_SB_SP : SB_END)
+            while (cj == want) { /* Close*, then Sp* */
+                last = cj;
+                j = nj;
+                if ((cj = sb_unit(s, t, len, j, &nj)) < 0)
+                    return -1;
+            }
+        if (cj == SB_END)
+            break;            /* the end of the text ends this sentence */
+        if (sb_parasep(cj)) { /* SB9, SB10, then SB11 after the separator */
+            size_t after;
+            if (cj == U_SB_CR && sb_unit(s, t, len, nj, &after) == U_SB_LF)
+                nj = after;
+            out[nb++] = (uint32_t)nj;
+            prev = cj;
+            i = nj;
             continue;
         }
         if (c == U_SB_ATERM) { /* SB8 */
-            size_t k = j;
-            while (k < n && u[k].cls != U_SB_OLETTER && u[k].cls != U_SB_UPPER &&
-                   u[k].cls != U_SB_LOWER && !sb_parasep(u[k].cls) && !sb_saterm(u[k].cls))
-                k++;
-            if (k < n && u[k].cls == U_SB_LOWER) {
+            int ck = cj;
+            size_t k = j, nk = nj;
+            while (ck != SB_END && ck != U_SB_OLETTER && ck != U_SB_UPPER && ck != U_SB_LOWER &&
+                   !sb_parasep(ck) && !sb_saterm(ck)) {
+                k = nk;
+                if ((ck = sb_unit(s, t, len, k, &nk)) < 0)
+                    return -1;
+            }
+            if (ck == U_SB_LOWER) {
+                prev = last;
                 i = j;
                 continue;
             }
         }
-        if (u[j].cls == U_SB_SCONTINUE || sb_saterm(u[j].cls)) { /* SB8a */
+        if (cj == U_SB_SCONTINUE || sb_saterm(cj)) { /* SB8a */
+            prev = last;
             i = j;
             continue;
         }
         out[nb++] = (uint32_t)j; /* SB11 */
+        prev = last;
         i = j;
     }
-    if (nb == 0 || out[nb - 1] != n)
-        out[nb++] = (uint32_t)n;
-    return nb;
+    if (nb == 0 || out[nb - 1] != len)
+        out[nb++] = (uint32_t)len;
+    return (long)nb;
 }
 
 /* ICU's boundaries for text[0, len), through a clone of the template. */
@@ -195,45 +263,12 @@ long replylint__sentence_ends(const rl_sentencer *s, const char *text, size_t le
         return 0;
     if (len > UINT32_MAX)
         return -1;
-    if (icu)
-        return icu_ends(s, text, len, ends, max);
-    /* Units: at most one per byte. */
-    sb_unit *u = malloc(len * sizeof(*u));
-    uint32_t *b = malloc((len + 1) * sizeof(*b));
-    if (!u || !b) {
-        free(u);
-        free(b);
-        return -1;
+    if (!icu && max > len) {
+        long n = sb_breaks(s, text, len, ends);
+        if (n >= 0)
+            return n;
     }
-    size_t n = 0, i = 0, w;
-    bool tabled = true;
-    while (i < len) {
-        uint32_t cp = replylint__utf8_decode(text, len, i, &w);
-        int c = sb_of(s, cp);
-        if (c < 0) {
-            tabled = false;
-            break;
-        }
-        /* SB5: Extend and Format attach to what precedes them, except a separator. */
-        if ((c == U_SB_EXTEND || c == U_SB_FORMAT) && n > 0 && !sb_parasep(u[n - 1].cls)) {
-            i += w;
-            continue;
-        }
-        u[n++] = (sb_unit){(uint8_t)c, (uint32_t)i};
-        i += w;
-    }
-    long count = -1;
-    if (!tabled) {
-        count = icu_ends(s, text, len, ends, max);
-    } else {
-        size_t nb = sb_breaks(u, n, b);
-        for (size_t k = 0; k < nb && k < max; k++)
-            ends[k] = b[k] < n ? u[b[k]].at : (uint32_t)len;
-        count = (long)nb;
-    }
-    free(u);
-    free(b);
-    return count;
+    return icu_ends(s, text, len, ends, max);
 }
 
 static bool is_space_at(const char *s, size_t len, size_t i, size_t *w)
