@@ -121,9 +121,11 @@ typedef struct rl_file {
     size_t n_overrides;
 } rl_file;
 
-/* Parse one YAML rule file (rule_parse.c).  On error fills err with file:line:column. */
+/* Parse one YAML rule file (rule_parse.c).  On error fills err with file:line:column.
+ * `trusted` skips the pass that refuses aliases and deep nesting: for the embedded
+ * defaults, written by us and checked when the library is built and tested. */
 int replylint__parse_rules(rl_file *out, const char *yaml, size_t len, const char *source,
-                           replylint_error *err);
+                           bool trusted, replylint_error *err);
 void replylint__file_free(rl_file *f);
 void replylint__rule_clear(replylint_rule *r);
 int replylint__category_known(const char *category);
@@ -246,6 +248,7 @@ typedef struct rl_source {
     char *data;
     size_t len;
     bool check_examples;
+    bool trusted; /* the embedded defaults (see replylint__parse_rules) */
 } rl_source;
 int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_src, rl_forms *forms,
                        replylint_error *err);

@@ -85,7 +85,7 @@ static int gather(replylint_ruleset *rs, const rl_source *src, size_t n_src, rep
     int rc = 0;
     for (size_t s = 0; s < n_src && rc == 0; s++) {
         rl_file f;
-        rc = replylint__parse_rules(&f, src[s].data, src[s].len, src[s].name, err);
+        rc = replylint__parse_rules(&f, src[s].data, src[s].len, src[s].name, src[s].trusted, err);
         if (rc)
             break;
         for (size_t i = 0; i < f.n_rules && rc == 0; i++) {
@@ -577,6 +577,7 @@ static int add_source(replylint_builder *b, const char *name, const char *data, 
     s->data = replylint__strndup(data, len);
     s->len = len;
     s->check_examples = check;
+    s->trusted = false;
     if (!s->name || !s->data) {
         free(s->name);
         free(s->data);
@@ -618,6 +619,7 @@ int replylint_builder_new(replylint_builder **out, unsigned int flags, const cha
                 replylint_builder_free(b);
                 return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
             }
+            b->src[b->n_src - 1].trusted = true;
         }
     }
     *out = b;
