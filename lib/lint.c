@@ -270,49 +270,62 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
 
 /* ---- findings ------------------------------------------------------------------------- */
 
-/* Adapt a suggestion's case to the text it replaces: «Денежные средства» -> «Деньги»,
- * "PLEASE BE ADVISED" -> upper case.  Returns a malloc'ed string. */
-static char *match_case(const char *matched, size_t mlen, const char *sugg)
+/* 1 for an upper-case letter, -1 for a lower-case one, 0 otherwise; ASCII and Cyrillic
+ * without a table lookup. */
+static int letter_case(uint32_t cp)
 {
-    size_t upper = 0, lower = 0, i = 0;
+    if (cp < 0x80)
+        return (cp >= 'A' && cp <= 'Z') ? 1 : (cp >= 'a' && cp <= 'z') ? -1 : 0;
+    if (cp >= 0x400 && cp <= 0x42F)
+        return 1;
+    if (cp >= 0x430 && cp <= 0x45F)
+        return -1;
+    return utf8proc_isupper((utf8proc_int32_t)cp)   ? 1
+           : utf8proc_islower((utf8proc_int32_t)cp) ? -1
+                                                    : 0;
+}
+
+typedef enum { CASE_AS_IS, CASE_FIRST_UPPER, CASE_ALL_UPPER } case_shape;
+
+/* How the flagged text is capitalised: «Денежные средства» starts upper, "PLEASE BE
+ * ADVISED" is all upper (two upper-case letters or more, none lower). */
+static case_shape shape_of(const char *matched, size_t mlen)
+{
+    size_t upper = 0, lower = 0, i = 0, w;
     bool first_upper = false, seen_letter = false;
     while (i < mlen) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)matched + i,
-                                              (utf8proc_ssize_t)(mlen - i), &cp);
-        if (n <= 0)
-            break;
-        if (utf8proc_isupper(cp)) {
-            upper++;
-            if (!seen_letter)
-                first_upper = true;
-        } else if (utf8proc_islower(cp)) {
-            lower++;
-        }
-        if (utf8proc_isupper(cp) || utf8proc_islower(cp))
-            seen_letter = true;
-        i += (size_t)n;
+        int lc = letter_case(replylint__utf8_decode(matched, mlen, i, &w));
+        upper += lc > 0;
+        lower += lc < 0;
+        if (lc != 0 && !seen_letter)
+            first_upper = lc > 0;
+        seen_letter = seen_letter || lc != 0;
+        i += w;
     }
-    bool all_upper = upper >= 2 && lower == 0;
+    if (upper >= 2 && lower == 0)
+        return CASE_ALL_UPPER;
+    return first_upper ? CASE_FIRST_UPPER : CASE_AS_IS;
+}
+
+/* The suggestion in the shape of the text it replaces.  Returns a malloc'ed string. */
+static char *match_case(case_shape shape, const char *sugg)
+{
     size_t sl = strlen(sugg);
+    if (shape == CASE_AS_IS)
+        return replylint__strndup(sugg, sl);
     char *out = malloc(sl * 3 + 1); /* case mapping can grow a code point, never past 3x */
     if (!out)
         return NULL;
-    size_t o = 0;
+    size_t o = 0, i = 0, w;
     bool first = true;
-    i = 0;
     while (i < sl) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n =
-            utf8proc_iterate((const utf8proc_uint8_t *)sugg + i, (utf8proc_ssize_t)(sl - i), &cp);
-        if (n <= 0)
-            break;
-        if (all_upper || (first_upper && first && (utf8proc_islower(cp) || utf8proc_isupper(cp))))
-            cp = utf8proc_toupper(cp);
-        if (utf8proc_islower(cp) || utf8proc_isupper(cp))
-            first = false;
-        o += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out + o);
-        i += (size_t)n;
+        uint32_t cp = replylint__utf8_decode(sugg, sl, i, &w);
+        i += w;
+        int lc = letter_case(cp);
+        if (shape == CASE_ALL_UPPER || (first && lc != 0))
+            cp = (uint32_t)utf8proc_toupper((utf8proc_int32_t)cp);
+        first = first && lc == 0;
+        o += (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, (utf8proc_uint8_t *)out + o);
     }
     out[o] = '\0';
     return out;
@@ -352,8 +365,9 @@ static int emit(lint_ctx *c, const replylint_rule *r, size_t start, size_t end,
     char *adapted[16];
     size_t n = n_sugg < 16 ? n_sugg : 16;
     int rc = 0;
+    case_shape shape = n ? shape_of(c->text + start, end - start) : CASE_AS_IS;
     for (size_t i = 0; i < n; i++)
-        if (!(adapted[i] = match_case(c->text + start, end - start, sugg[i]))) {
+        if (!(adapted[i] = match_case(shape, sugg[i]))) {
             n = i;
             rc = -1;
         }
