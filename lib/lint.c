@@ -154,6 +154,20 @@ static size_t folded_of(const lint_ctx *c, size_t orig)
  * rules); the text before that stays visible to lookbehinds and \b anyway. */
 #define REGION_LOOKBACK 256
 
+/* Does the text m's pattern runs over hold its required byte (in either case, if the
+ * pattern is caseless)? */
+static bool holds_byte(const lint_ctx *c, const rl_matcher *m)
+{
+    const char *subj = m->raw ? c->text : c->folded.s;
+    size_t slen = m->raw ? c->len : c->folded.len;
+    int b = m->required, other = b;
+    if (!m->raw && b >= 'a' && b <= 'z')
+        other = b - 'a' + 'A';
+    else if (!m->raw && b >= 'A' && b <= 'Z')
+        other = b - 'A' + 'a';
+    return memchr(subj, b, slen) != NULL || (other != b && memchr(subj, other, slen) != NULL);
+}
+
 /*
  * Every occurrence of matcher m that starts within [from, to), overlaps resolved
  * longest-first.  A pattern only looks at the region (and REGION_LOOKBACK bytes before
@@ -173,85 +187,89 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
                 return -1;
         }
     }
-    size_t from_f = 0, to_f = c->folded.len + 1;
-    if ((m->re_at || (m->re && !m->raw)) && !(first_only && c->n_occ)) {
-        from_f = from ? folded_of(c, from) : 0;
-        to_f = to < c->len ? folded_of(c, to) : to_f;
-    }
-    if (m->re_at && !(first_only && c->n_occ)) {
-        /* Anchored at each word start (see compile_regex): same matches, far fewer tries. */
-        size_t pos = 0, t = 0, hi = c->n_toks;
-        while (t < hi) { /* the first word at or after the region's start */
-            size_t mid = t + (hi - t) / 2;
-            if (c->toks[mid].start < from_f)
-                t = mid + 1;
-            else
-                hi = mid;
+    if ((m->re_at || m->re) && m->required >= 0 && !holds_byte(c, m)) {
+        /* No match is possible: only the phrase hits above count. */
+    } else {
+        size_t from_f = 0, to_f = c->folded.len + 1;
+        if ((m->re_at || (m->re && !m->raw)) && !(first_only && c->n_occ)) {
+            from_f = from ? folded_of(c, from) : 0;
+            to_f = to < c->len ? folded_of(c, to) : to_f;
         }
-        for (; t < c->n_toks && c->toks[t].start < to_f; t++) {
-            size_t at = c->toks[t].start;
-            if (at < pos)
-                continue;
-            if (m->n_first) {
-                const char *word = c->folded.s + at;
-                size_t avail = c->folded.len - at, w;
-                unsigned h = RL_FIRST_HASH(word[0], avail > 1 ? word[1] : 0);
-                uint32_t k = m->first_hash[h / 64] >> (h % 64) & 1 ? 0 : m->n_first;
-                while (k < m->n_first &&
-                       !(m->first[k].len <= avail && m->first[k].s[0] == word[0] &&
-                         memcmp(m->first[k].s, word, m->first[k].len) == 0))
-                    k++;
-                uint32_t cp = k < m->n_first ? 0 : replylint__utf8_decode(word, avail, 0, &w);
-                if (k == m->n_first &&
-                    !(m->first_digits && cp >= 0x80 &&
-                      utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ND))
-                    continue; /* no match can start with this letter */
+        if (m->re_at && !(first_only && c->n_occ)) {
+            /* Anchored at each word start (see compile_regex): same matches, far fewer tries. */
+            size_t pos = 0, t = 0, hi = c->n_toks;
+            while (t < hi) { /* the first word at or after the region's start */
+                size_t mid = t + (hi - t) / 2;
+                if (c->toks[mid].start < from_f)
+                    t = mid + 1;
+                else
+                    hi = mid;
             }
-            int r = pcre2_match(m->re_at, (PCRE2_SPTR)c->folded.s, c->folded.len, at,
-                                PCRE2_NO_UTF_CHECK, c->md, c->rs->mctx);
-            if (r < 0)
-                continue;
-            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
-            if (ov[1] <= ov[0])
-                continue;
-            size_t s = orig_of(c, (uint32_t)ov[0]), e = orig_of(c, (uint32_t)ov[1]);
-            if (s >= from && s < to && add_occ(c, s, e, NULL, UINT32_MAX) != 0)
-                return -1;
-            if (first_only)
-                break;
-            pos = ov[1];
-        }
-    } else if (m->re && !(first_only && c->n_occ)) {
-        const char *subj = m->raw ? c->text : c->folded.s;
-        size_t slen = m->raw ? c->len : c->folded.len;
-        size_t pos = m->raw ? from : from_f;
-        pos = pos > REGION_LOOKBACK ? pos - REGION_LOOKBACK : 0;
-        while (pos > 0 && ((unsigned char)subj[pos] & 0xC0) == 0x80)
-            pos--; /* a code point's first byte */
-        while (pos <= slen) {
-            int r = pcre2_match(m->re, (PCRE2_SPTR)subj, slen, pos, PCRE2_NO_UTF_CHECK, c->md,
-                                c->rs->mctx);
-            /* No match ends the scan; so does a hit limit: a runaway team regex costs
-             * its own findings, never the whole call. */
-            if (r < 0)
-                break;
-            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
-            size_t a = ov[0], b = ov[1];
-            if (b > a) {
-                size_t s = m->raw ? a : orig_of(c, (uint32_t)a);
-                size_t e = m->raw ? b : orig_of(c, (uint32_t)b);
-                if (s >= to)
-                    break; /* every later match starts later still */
-                if (s >= from && add_occ(c, s, e, NULL, UINT32_MAX) != 0)
+            for (; t < c->n_toks && c->toks[t].start < to_f; t++) {
+                size_t at = c->toks[t].start;
+                if (at < pos)
+                    continue;
+                if (m->n_first) {
+                    const char *word = c->folded.s + at;
+                    size_t avail = c->folded.len - at, w;
+                    unsigned h = RL_FIRST_HASH(word[0], avail > 1 ? word[1] : 0);
+                    uint32_t k = m->first_hash[h / 64] >> (h % 64) & 1 ? 0 : m->n_first;
+                    while (k < m->n_first &&
+                           !(m->first[k].len <= avail && m->first[k].s[0] == word[0] &&
+                             memcmp(m->first[k].s, word, m->first[k].len) == 0))
+                        k++;
+                    uint32_t cp = k < m->n_first ? 0 : replylint__utf8_decode(word, avail, 0, &w);
+                    if (k == m->n_first &&
+                        !(m->first_digits && cp >= 0x80 &&
+                          utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ND))
+                        continue; /* no match can start with this letter */
+                }
+                int r = pcre2_match(m->re_at, (PCRE2_SPTR)c->folded.s, c->folded.len, at,
+                                    PCRE2_NO_UTF_CHECK, c->md, c->rs->mctx);
+                if (r < 0)
+                    continue;
+                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+                if (ov[1] <= ov[0])
+                    continue;
+                size_t s = orig_of(c, (uint32_t)ov[0]), e = orig_of(c, (uint32_t)ov[1]);
+                if (s >= from && s < to && add_occ(c, s, e, NULL, UINT32_MAX) != 0)
                     return -1;
-                if (first_only && c->n_occ)
+                if (first_only)
                     break;
-                pos = b;
-            } else {
-                /* Empty match: step one whole code point. */
-                pos = a + 1;
-                while (pos < slen && ((unsigned char)subj[pos] & 0xC0) == 0x80)
-                    pos++;
+                pos = ov[1];
+            }
+        } else if (m->re && !(first_only && c->n_occ)) {
+            const char *subj = m->raw ? c->text : c->folded.s;
+            size_t slen = m->raw ? c->len : c->folded.len;
+            size_t pos = m->raw ? from : from_f;
+            pos = pos > REGION_LOOKBACK ? pos - REGION_LOOKBACK : 0;
+            while (pos > 0 && ((unsigned char)subj[pos] & 0xC0) == 0x80)
+                pos--; /* a code point's first byte */
+            while (pos <= slen) {
+                int r = pcre2_match(m->re, (PCRE2_SPTR)subj, slen, pos, PCRE2_NO_UTF_CHECK, c->md,
+                                    c->rs->mctx);
+                /* No match ends the scan; so does a hit limit: a runaway team regex costs
+                 * its own findings, never the whole call. */
+                if (r < 0)
+                    break;
+                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+                size_t a = ov[0], b = ov[1];
+                if (b > a) {
+                    size_t s = m->raw ? a : orig_of(c, (uint32_t)a);
+                    size_t e = m->raw ? b : orig_of(c, (uint32_t)b);
+                    if (s >= to)
+                        break; /* every later match starts later still */
+                    if (s >= from && add_occ(c, s, e, NULL, UINT32_MAX) != 0)
+                        return -1;
+                    if (first_only && c->n_occ)
+                        break;
+                    pos = b;
+                } else {
+                    /* Empty match: step one whole code point. */
+                    pos = a + 1;
+                    while (pos < slen && ((unsigned char)subj[pos] & 0xC0) == 0x80)
+                        pos++;
+                }
             }
         }
     }

@@ -58,6 +58,8 @@ typedef struct rl_matcher {
     uint32_t n_first;
     uint64_t first_hash[4]; /* bit RL_FIRST_HASH(b0, b1) for the first two bytes of each */
     bool first_digits;      /* a match may also start with any decimal digit (\d) */
+    int required;           /* an ASCII byte every match holds (PCRE2's "last code unit"),
+                               either case when the pattern is caseless; -1 if none */
     uint32_t matcher;       /* index in the rule set's matcher table, for phrase hits */
 } rl_matcher;
 

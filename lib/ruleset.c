@@ -408,6 +408,14 @@ static int compile_regex(replylint_ruleset *rs, const replylint_rule *r, rl_matc
     } else {
         m->n_first = 0;
     }
+    /* PCRE2 knows a code unit that every match must hold ("!" in «…\s*!»): a reply without
+     * it needs no scan at all.  Only ASCII: a caseless multi-byte letter has other bytes in
+     * its other case. */
+    uint32_t type = 0, unit = 0;
+    m->required = -1;
+    if (pcre2_pattern_info(m->re, PCRE2_INFO_LASTCODETYPE, &type) == 0 && type == 1 &&
+        pcre2_pattern_info(m->re, PCRE2_INFO_LASTCODEUNIT, &unit) == 0 && unit < 0x80)
+        m->required = (int)unit;
     rs->has_regex = true;
     return 0;
 }
