@@ -71,22 +71,33 @@ int replylint__report_finish(replylint_report *r, const char *text, size_t len,
         if ((int)r->diags[i].severity >= (int)min_severity)
             r->diags[keep++] = r->diags[i];
     r->n = keep;
-    if (r->n > 1)
+    if (r->n > 16) {
         qsort(r->diags, r->n, sizeof(*r->diags), cmp_diag);
+    } else {
+        /* A handful of findings, nearly in order already: insertion sort, no allocation. */
+        for (size_t i = 1; i < r->n; i++) {
+            replylint_diag d = r->diags[i];
+            size_t j = i;
+            for (; j > 0 && cmp_diag(&r->diags[j - 1], &d) > 0; j--)
+                r->diags[j] = r->diags[j - 1];
+            r->diags[j] = d;
+        }
+    }
     r->words = words;
     r->score = score_of(r, words);
     if (r->n == 0)
         return 0;
 
+    /* Start and end of each finding: bytes in, code points, UTF-16, line and column out;
+     * one block, on the stack for the usual few findings. */
     size_t n = 2 * r->n;
-    size_t *bytes = malloc(n * sizeof(size_t));
-    size_t *cps = malloc(n * sizeof(size_t));
-    size_t *u16 = malloc(n * sizeof(size_t));
-    uint32_t *line = malloc(n * sizeof(uint32_t));
-    uint32_t *col = malloc(n * sizeof(uint32_t));
+    size_t stack_block[32 * 4]; /* per point: three size_t and two uint32_t */
+    size_t *block = n <= 32 ? stack_block : malloc(n * 4 * sizeof(size_t));
+    if (!block)
+        return -1;
+    size_t *bytes = block, *cps = bytes + n, *u16 = cps + n;
+    uint32_t *line = (uint32_t *)(void *)(u16 + n), *col = line + n;
     int rc = -1;
-    if (!bytes || !cps || !u16 || !line || !col)
-        goto out;
     for (size_t i = 0; i < r->n; i++) {
         bytes[2 * i] = r->diags[i].byte_start;
         bytes[2 * i + 1] = r->diags[i].byte_end;
@@ -104,11 +115,8 @@ int replylint__report_finish(replylint_report *r, const char *text, size_t len,
     }
     rc = 0;
 out:
-    free(bytes);
-    free(cps);
-    free(u16);
-    free(line);
-    free(col);
+    if (block != stack_block)
+        free(block);
     return rc;
 }
 
