@@ -37,6 +37,8 @@ int replylint__grow(void **p, size_t *cap, size_t n, size_t elem);
 #define RL_GROW(arr, cap, n) replylint__grow((void **)&(arr), &(cap), (n), sizeof(*(arr)))
 
 char *replylint__strndup(const char *s, size_t n);
+/* Sort like qsort (stable while it can), fast and allocation-free on nearly sorted input. */
+void replylint__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 char *replylint__strdup(const char *s);
 
 /* A bump allocator for strings that live as long as their owner (a report). */

@@ -114,7 +114,7 @@ static int bucket_hits(lint_ctx *c)
     c->cap_hits = c->n_hits;
     for (size_t m = 0; m < nm; m++)
         if (c->hit_count[m] > 1)
-            qsort(c->hits + c->hit_first[m], c->hit_count[m], sizeof(rl_hit), cmp_hit);
+            replylint__sort(c->hits + c->hit_first[m], c->hit_count[m], sizeof(rl_hit), cmp_hit);
     return 0;
 }
 
@@ -274,7 +274,7 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
         }
     }
     if (c->n_occ > 1)
-        qsort(c->occ, c->n_occ, sizeof(occ), cmp_occ);
+        replylint__sort(c->occ, c->n_occ, sizeof(occ), cmp_occ);
     size_t keep = 0, last_end = 0;
     for (size_t i = 0; i < c->n_occ; i++) {
         if (keep > 0 && c->occ[i].start < last_end)
@@ -377,8 +377,10 @@ static char *format_message(const char *msg, const char *text, size_t len)
 static int emit(lint_ctx *c, const replylint_rule *r, size_t start, size_t end,
                 const char *const *sugg, size_t n_sugg)
 {
-    char *msg = format_message(r->message, c->text + start, end - start);
-    if (!msg)
+    /* A message without {match} is the rule's own string (see replylint__report_add). */
+    bool fixed = !strstr(r->message, "{match}");
+    char *msg = fixed ? NULL : format_message(r->message, c->text + start, end - start);
+    if (!fixed && !msg)
         return -1;
     char *adapted[16];
     size_t n = n_sugg < 16 ? n_sugg : 16;
@@ -390,8 +392,9 @@ static int emit(lint_ctx *c, const replylint_rule *r, size_t start, size_t end,
             rc = -1;
         }
     if (rc == 0)
-        rc = replylint__report_add(c->report, r->id, r->category, r->severity, msg, c->text, start,
-                                   end, (const char *const *)adapted, n);
+        rc = replylint__report_add(c->report, r->id, r->category, r->severity,
+                                   fixed ? r->message : msg, fixed, c->text, start, end,
+                                   (const char *const *)adapted, n);
     for (size_t i = 0; i < n; i++)
         free(adapted[i]);
     free(msg);
@@ -419,12 +422,12 @@ static int need_segments(lint_ctx *c)
             max < limit)
             limit = max;
     }
-    size_t *words = NULL;
+    uint32_t *words = NULL; /* original offsets: the reply is under 2 GiB */
     if (limit < c->n_toks) {
-        if (!(words = malloc(c->n_toks * sizeof(size_t))))
+        if (!(words = malloc(c->n_toks * sizeof(uint32_t))))
             return -1;
         for (size_t i = 0; i < c->n_toks; i++)
-            words[i] = orig_of(c, c->toks[i].start);
+            words[i] = (uint32_t)orig_of(c, c->toks[i].start);
     }
     int rc = replylint__segment(&c->seg, c->text, c->len, c->rs->sentencer, words,
                                 words ? c->n_toks : 0, limit);
@@ -934,7 +937,7 @@ static int rule_shouting(lint_ctx *c, const replylint_rule *r)
         const char *sugg[1] = {low};
         char *msg = format_message(r->message, c->text + s, e - s);
         /* The lower-case word, not re-capitalised: emit() would copy the capitals back. */
-        int rc = msg ? replylint__report_add(c->report, r->id, r->category, r->severity, msg,
+        int rc = msg ? replylint__report_add(c->report, r->id, r->category, r->severity, msg, false,
                                              c->text, s, e, sugg, 1)
                      : -1;
         free(msg);

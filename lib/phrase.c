@@ -702,26 +702,27 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
 {
     if (ix->n_phrases == 0 || n_toks == 0)
         return 0;
-    /* Look every token up once; the walk below revisits tokens up to max_words times. */
-    const uint32_t **slots = malloc(n_toks * sizeof(*slots));
-    if (!slots)
+    /* Look every token up once; the walk below revisits tokens up to max_words times.
+     * Each token keeps 1 + the offset of its slot list in form_slots, or 0 for none. */
+    uint32_t *slot_at = malloc(n_toks * sizeof(*slot_at));
+    if (!slot_at)
         return -1;
     bool any_wild = ix->root_any != 0;
     for (size_t i = 0; i < n_toks; i++) {
         uint32_t at;
-        if (replylint__strmap_get(&ix->forms, folded + toks[i].start, toks[i].end - toks[i].start,
-                                  &at))
-            slots[i] = &ix->form_slots[at];
-        else
-            slots[i] = no_slots;
+        slot_at[i] = replylint__strmap_get(&ix->forms, folded + toks[i].start,
+                                           toks[i].end - toks[i].start, &at)
+                         ? at + 1
+                         : 0;
     }
+#define SLOTS(k) (slot_at[k] ? &ix->form_slots[slot_at[k] - 1] : no_slots)
 
     struct frame {
         uint32_t node, next;
     } stack[64];
     int rc = 0;
     for (size_t i = 0; i < n_toks && rc == 0; i++) {
-        if (slots[i][0] == 0 && !any_wild)
+        if (!slot_at[i] && !any_wild)
             continue;
         size_t sp = 0, budget = SCAN_BUDGET;
         stack[sp++] = (struct frame){0, (uint32_t)i};
@@ -748,7 +749,7 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
                     continue;
                 j++;
             }
-            const uint32_t *sl = slots[j];
+            const uint32_t *sl = SLOTS(j);
             /* A word that fills thousands of slots (rules made of alternations of one
              * common word) must not make a reply quadratic: each start word gets a bounded
              * number of edge lookups, far beyond what real rule sets use. */
@@ -777,6 +778,7 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
                 stack[sp++] = (struct frame){any_child, next};
         }
     }
-    free(slots);
+    free(slot_at);
+#undef SLOTS
     return rc;
 }

@@ -8,9 +8,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The report's copy of rule-set string s, made on first use.  A 1 MB reply can hold
+ * thousands of findings of a few rules: their ids, categories and fixed messages are
+ * stored once, not once per finding. */
+static const char *intern(replylint_report *r, const char *s)
+{
+    size_t h = ((uintptr_t)s >> 3) % RL_INTERN_SLOTS;
+    if (r->intern_src[h] == s)
+        return r->intern_dst[h];
+    char *d = replylint__arena_strndup(&r->arena, s, strlen(s));
+    if (d) {
+        r->intern_src[h] = s;
+        r->intern_dst[h] = d;
+    }
+    return d;
+}
+
 int replylint__report_add(replylint_report *r, const char *rule, const char *category,
-                          replylint_severity sev, const char *message, const char *text,
-                          size_t start, size_t end, const char *const *suggest, size_t n_suggest)
+                          replylint_severity sev, const char *message, bool rule_message,
+                          const char *text, size_t start, size_t end, const char *const *suggest,
+                          size_t n_suggest)
 {
     if (RL_GROW(r->diags, r->cap, r->n + 1) != 0)
         return -1;
@@ -19,9 +36,10 @@ int replylint__report_add(replylint_report *r, const char *rule, const char *cat
     d->severity = sev;
     d->byte_start = start;
     d->byte_end = end;
-    d->rule = replylint__arena_strndup(&r->arena, rule, strlen(rule));
-    d->category = replylint__arena_strndup(&r->arena, category, strlen(category));
-    d->message = replylint__arena_strndup(&r->arena, message, strlen(message));
+    d->rule = intern(r, rule);
+    d->category = intern(r, category);
+    d->message = rule_message ? intern(r, message)
+                              : replylint__arena_strndup(&r->arena, message, strlen(message));
     d->text = replylint__arena_strndup(&r->arena, text + start, end - start);
     if (!d->rule || !d->category || !d->message || !d->text)
         return -1;

@@ -16,8 +16,12 @@ struct replylint_diag {
     int fixable; /* a swap with exactly one replacement */
 };
 
+/* Slots of the per-report cache of rule-set strings (see intern in report.c). */
+#define RL_INTERN_SLOTS 32
+
 struct replylint_report {
     rl_arena arena; /* every string of every diagnostic */
+    const char *intern_src[RL_INTERN_SLOTS], *intern_dst[RL_INTERN_SLOTS];
     replylint_diag *diags;
     size_t n, cap;
     const char *language;
@@ -25,10 +29,14 @@ struct replylint_report {
     size_t words;
 };
 
-/* Append a diagnostic; strings are copied into the report.  Returns 0 or -1 (memory). */
+/* Append a diagnostic; strings are copied into the report.  `rule`, `category` and, when
+ * `rule_message` is set, `message` are the rule set's own strings, which stay put for the
+ * whole call: each is copied once per report however many findings repeat it.  Returns 0
+ * or -1 (memory). */
 int replylint__report_add(replylint_report *r, const char *rule, const char *category,
-                          replylint_severity sev, const char *message, const char *text,
-                          size_t start, size_t end, const char *const *suggest, size_t n_suggest);
+                          replylint_severity sev, const char *message, bool rule_message,
+                          const char *text, size_t start, size_t end, const char *const *suggest,
+                          size_t n_suggest);
 /* Drop findings below min_severity, sort, fill code point / UTF-16 / line offsets and
  * compute the score.  Returns 0 or -1 (memory). */
 int replylint__report_finish(replylint_report *r, const char *text, size_t len,

@@ -370,7 +370,7 @@ static int cmp_span(const void *x, const void *y)
  * sentence.  Most of a reply is never handed to the break iterator.
  */
 static int sentences(rl_segments *out, const char *text, size_t len, const rl_sentencer *sz,
-                     const size_t *words, size_t n_words, size_t long_line, size_t handles,
+                     const uint32_t *words, size_t n_words, size_t long_line, size_t handles,
                      size_t sig)
 {
     ends_buf ends = {NULL, 0};
@@ -407,7 +407,7 @@ static int sentences(rl_segments *out, const char *text, size_t len, const rl_se
         ls = le;
     }
     if (out->n_sentences > 1)
-        qsort(out->sentences, out->n_sentences, sizeof(rl_span), cmp_span);
+        replylint__sort(out->sentences, out->n_sentences, sizeof(rl_span), cmp_span);
     free(ends.v);
     return rc;
 }
@@ -512,7 +512,7 @@ static size_t skip_handles(const char *text, size_t len)
 }
 
 int replylint__segment(rl_segments *out, const char *text, size_t len, const rl_sentencer *sz,
-                       const size_t *words, size_t n_words, size_t long_line)
+                       const uint32_t *words, size_t n_words, size_t long_line)
 {
     memset(out, 0, sizeof(*out));
     out->signature = signature(text, len);

@@ -45,7 +45,7 @@ long replylint__sentence_ends(const rl_sentencer *s, const char *text, size_t le
  * every sentence of each line with more than `long_line` words, given the byte offsets
  * where words start (`words` may be NULL: no such lines wanted).  Returns 0 or -1. */
 int replylint__segment(rl_segments *out, const char *text, size_t len, const rl_sentencer *sz,
-                       const size_t *words, size_t n_words, size_t long_line);
+                       const uint32_t *words, size_t n_words, size_t long_line);
 void replylint__segments_free(rl_segments *s);
 
 #endif /* REPLYLINT_SEGMENT_H */

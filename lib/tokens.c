@@ -39,8 +39,13 @@ static uint8_t script_of(uint32_t cp)
 
 int replylint__tokenize(const char *s, size_t len, rl_token **out, size_t *n)
 {
-    rl_token *toks = NULL;
-    size_t cap = 0, count = 0;
+    /* At most one word per two bytes (a word and what ends it): allocated once, so a long
+     * reply does not grow the array through a chain of copies; the pages past the last
+     * word are never touched. */
+    size_t cap = len / 2 + 1, count = 0;
+    rl_token *toks = malloc(cap * sizeof(*toks));
+    if (!toks)
+        return -1;
     size_t i = 0;
     while (i < len) {
         size_t w;

@@ -6,6 +6,8 @@
  */
 #include "utf8.h"
 
+#include "internal.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,7 +160,7 @@ int replylint__utf8_positions(const char *str, size_t len, const size_t *byte_of
                 ix[j].off = byte_off[j];
                 ix[j].idx = j;
             }
-            qsort(ix, n, sizeof *ix, cmp_pos);
+            replylint__sort(ix, n, sizeof *ix, cmp_pos);
             break;
         }
     }

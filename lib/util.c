@@ -26,6 +26,36 @@ int replylint__grow(void **p, size_t *cap, size_t n, size_t elem)
     return 0;
 }
 
+void replylint__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    /* Insertion sort with a budget of moves: linear on the nearly sorted arrays a lint call
+     * sorts (hits come in text order, findings mostly too), needing neither allocation nor
+     * the temporary copy glibc's merge sort makes of a long array; past the budget, qsort. */
+    unsigned char *a = base, tmp[64];
+    if (n < 2)
+        return;
+    if (size > sizeof(tmp)) {
+        qsort(base, n, size, cmp);
+        return;
+    }
+    size_t budget = 8 * n;
+    for (size_t i = 1; i < n; i++) {
+        size_t j = i;
+        while (j > 0 && cmp(a + (j - 1) * size, a + i * size) > 0)
+            j--;
+        if (j == i)
+            continue;
+        if (i - j > budget) {
+            qsort(base, n, size, cmp);
+            return;
+        }
+        budget -= i - j;
+        memcpy(tmp, a + i * size, size);
+        memmove(a + (j + 1) * size, a + j * size, (i - j) * size);
+        memcpy(a + j * size, tmp, size);
+    }
+}
+
 char *replylint__strndup(const char *s, size_t n)
 {
     char *d = malloc(n + 1);
