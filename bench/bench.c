@@ -1,7 +1,7 @@
 /*
  * bench.c: in-process speed of libreplylint with the full default rule set.
  *
- *   bench REPLIES.txt [SYNTH_COUNT]
+ *   bench REPLIES.txt [SYNTH_COUNT | --lengths]
  *
  * REPLIES.txt holds replies separated by a line with a single form feed (\f), as
  * bench/run.sh prepares them from the corpora at run time.  Prints, for the real replies
@@ -12,6 +12,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "replylint.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,10 +151,13 @@ static void lint_all(const replylint_ruleset *rs, const corpus *c, const char *l
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench REPLIES.txt [SYNTH_COUNT]\n");
+        fprintf(stderr, "usage: bench REPLIES.txt [SYNTH_COUNT | --lengths]\n");
         return 2;
     }
-    size_t synth_count = argc > 2 ? strtoul(argv[2], NULL, 10) : 100000;
+    /* --lengths: only the cost against length (run.sh repeats it with glibc told to keep
+     * freed memory, see docs/performance.md). */
+    bool lengths_only = argc > 2 && strcmp(argv[2], "--lengths") == 0;
+    size_t synth_count = argc > 2 && !lengths_only ? strtoul(argv[2], NULL, 10) : 100000;
     replylint_ruleset *rs = NULL;
     replylint_error err;
 
@@ -169,12 +173,15 @@ int main(int argc, char **argv)
     printf("rule set: %zu rules, load %.2f ms\n", replylint_ruleset_count(rs),
            (now() - t0) / loads * 1e3);
 
+    char *buf = malloc(1 << 21);
+    unsigned seed = 42;
+    double *lat = NULL;
+    if (lengths_only)
+        goto lengths;
     corpus real = load(argv[1]);
     lint_all(rs, &real, "real corpus (mixed ru/en)");
 
     corpus syn = {0};
-    char *buf = malloc(1 << 21);
-    unsigned seed = 42;
     for (size_t i = 0; i < synth_count; i++) {
         size_t len = synth(buf, 300 + (seed >> 8) % 900, &seed, (int)(i & 1));
         add(&syn, buf, len);
@@ -183,7 +190,7 @@ int main(int argc, char **argv)
 
     /* Latency of single calls on ~600-byte replies. */
     enum { N = 20000 };
-    double *lat = malloc(N * sizeof(double));
+    lat = malloc(N * sizeof(double));
     for (int i = 0; i < N; i++) {
         size_t len = synth(buf, 560, &seed, i & 1);
         replylint_report *r = NULL;
@@ -196,6 +203,7 @@ int main(int argc, char **argv)
     printf("latency, ~600-byte reply: p50 %.1f us, p99 %.1f us, max %.1f us\n", lat[N / 2] * 1e6,
            lat[N * 99 / 100] * 1e6, lat[N - 1] * 1e6);
 
+lengths:
     /* Cost against length: 1 KB to 1 MB. */
     double per_kb_1k = 0;
     for (size_t size = 1024; size <= (1u << 20); size *= 4) {

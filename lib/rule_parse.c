@@ -290,7 +290,7 @@ static int parse_channels(parse_ctx *c, yaml_node_t *n, unsigned *out)
     }
     for (; it < end; it++) {
         yaml_node_t *item = n->type == YAML_SCALAR_NODE ? n : node(c, *it);
-        replylint_channel ch;
+        replylint_channel ch = REPLYLINT_CHANNEL_EMAIL;
         int rc = parse_channel(c, item, &ch);
         if (rc)
             return rc;
