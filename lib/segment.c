@@ -31,7 +31,15 @@ static const struct {
 struct rl_sentencer {
     UBreakIterator *tmpl;   /* ICU's sentence iterator, cloned per use */
     uint8_t *sb[SB_RANGES]; /* USentenceBreak value per code point of each range */
+    /* For the first range: the value, plus SB_ATTEND for the classes the rules act on
+     * (terminators, separators, Extend, Format); the rest are passed over in one test. */
+    uint8_t quick[0x0530];
+    bool extend_lead[256]; /* see may_extend */
 };
+
+#define SB_ATTEND 0x80
+
+static bool may_extend(unsigned char b);
 
 rl_sentencer *replylint__sentencer_new(void)
 {
@@ -54,6 +62,14 @@ rl_sentencer *replylint__sentencer_new(void)
             s->sb[r][cp - sb_ranges[r].lo] =
                 (uint8_t)u_getIntPropertyValue((UChar32)cp, UCHAR_SENTENCE_BREAK);
     }
+    for (uint32_t cp = 0; cp < sizeof(s->quick); cp++) {
+        int c = s->sb[0][cp];
+        bool attend = c == U_SB_ATERM || c == U_SB_STERM || c == U_SB_SEP || c == U_SB_CR ||
+                      c == U_SB_LF || c == U_SB_EXTEND || c == U_SB_FORMAT;
+        s->quick[cp] = (uint8_t)(c | (attend ? SB_ATTEND : 0));
+    }
+    for (unsigned b = 0; b < 256; b++)
+        s->extend_lead[b] = may_extend((unsigned char)b);
     return s;
 }
 
@@ -150,14 +166,11 @@ static long sb_breaks(const rl_sentencer *s, const char *t, size_t len, uint32_t
             cp = ((uint32_t)(b0 & 0x1F) << 6) | ((unsigned char)t[i + 1] & 0x3Fu);
             w = 2;
         }
-        if (cp < sb_ranges[0].hi && !(i + w < len && may_extend((unsigned char)t[i + w]))) {
-            int fast = s->sb[0][cp];
-            if (!sb_saterm(fast) && !sb_parasep(fast) && fast != U_SB_EXTEND &&
-                fast != U_SB_FORMAT) {
-                prev = fast;
-                i += w;
-                continue;
-            }
+        if (cp < sizeof(s->quick) && !(s->quick[cp] & SB_ATTEND) &&
+            !(i + w < len && s->extend_lead[(unsigned char)t[i + w]])) {
+            prev = s->quick[cp];
+            i += w;
+            continue;
         }
         int c = sb_unit(s, t, len, i, &next);
         if (c < 0)
@@ -416,10 +429,10 @@ static int paragraphs(rl_segments *out, const char *text, size_t len)
 {
     size_t cap = 0, start = 0, i = 0;
     while (i < len) {
-        if (text[i] != '\n') {
-            i++;
-            continue;
-        }
+        const char *nl = memchr(text + i, '\n', len - i);
+        if (!nl)
+            break;
+        i = (size_t)(nl - text);
         /* A blank line (only white space) ends a paragraph. */
         size_t j = i + 1, w;
         while (j < len && text[j] != '\n' && is_space_at(text, len, j, &w))
