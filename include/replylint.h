@@ -287,6 +287,15 @@ REPLYLINT_API const char *replylint_report_language(const replylint_report *r);
 REPLYLINT_API double replylint_report_score(const replylint_report *r);
 /** Number of words in the reply, as counted for the score and the `length` rules. */
 REPLYLINT_API size_t replylint_report_words(const replylint_report *r);
+/**
+ * Nonzero if some search of this call stopped at a limit before it was done, so that
+ * findings may be missing: a regex reached PCRE2's match, depth or heap limit, or the
+ * phrase scan reached its budget for one word.
+ * The findings the report holds are right either way.  Meant for callers that must not
+ * take silence for a clean reply; the default rules on real replies never set it.
+ * 0 for NULL.
+ */
+REPLYLINT_API int replylint_report_incomplete(const replylint_report *r);
 
 /* Diagnostic accessors: strings are borrowed from the report, never NULL. */
 REPLYLINT_API const char *replylint_diag_rule(const replylint_diag *d);

@@ -164,8 +164,12 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to)
             }
             int r = pcre2_match(m->re_at, (PCRE2_SPTR)c->folded.s, c->folded.len, at,
                                 PCRE2_NO_UTF_CHECK, c->md, c->rs->mctx);
-            if (r < 0)
+            if (r < 0) {
+                /* A limit costs this word's finding, and the report says so. */
+                if (r != PCRE2_ERROR_NOMATCH)
+                    c->report->incomplete = 1;
                 continue;
+            }
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
             if (ov[1] <= ov[0])
                 continue;
@@ -182,9 +186,12 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to)
             int r = pcre2_match(m->re, (PCRE2_SPTR)subj, slen, pos, PCRE2_NO_UTF_CHECK, c->md,
                                 c->rs->mctx);
             /* No match ends the scan; so does a hit limit: a runaway team regex costs
-             * its own findings, never the whole call. */
-            if (r < 0)
+             * its own findings, never the whole call, and the report says so. */
+            if (r < 0) {
+                if (r != PCRE2_ERROR_NOMATCH)
+                    c->report->incomplete = 1;
                 break;
+            }
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
             size_t a = ov[0], b = ov[1];
             if (b > a) {
@@ -969,9 +976,11 @@ int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs, cons
         goto done;
     c.lang = opts->lang ? (int)opts->lang : detect_language(&c);
     c.report->language = c.lang == REPLYLINT_LANG_RU ? "ru" : "en";
+    bool scan_cut = false;
     if (replylint__phrase_scan(&rs->phrases, c.folded.s, c.toks, c.n_toks, &c.hits, &c.n_hits,
-                               &c.cap_hits) != 0)
+                               &c.cap_hits, &scan_cut) != 0)
         goto done;
+    c.report->incomplete = scan_cut;
     if (bucket_hits(&c) != 0)
         goto done;
     if (rs->has_regex && !(c.md = pcre2_match_data_create(1, NULL)))

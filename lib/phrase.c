@@ -649,7 +649,8 @@ static bool filler_between(const char *folded, const rl_token *toks, size_t j)
 }
 
 int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const rl_token *toks,
-                           size_t n_toks, rl_hit **hits, size_t *n_hits, size_t *cap_hits)
+                           size_t n_toks, rl_hit **hits, size_t *n_hits, size_t *cap_hits,
+                           bool *truncated)
 {
     if (ix->n_phrases == 0 || n_toks == 0)
         return 0;
@@ -706,13 +707,20 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
             /* A word that fills thousands of slots (rules made of alternations of one
              * common word) must not make a reply quadratic: each start word gets a bounded
              * number of edge lookups, far beyond what real rule sets use. */
-            if (budget < sl[0] + 1)
+            if (budget < sl[0] + 1) {
+                *truncated = true; /* the report says findings may be missing */
                 continue;
+            }
             budget -= sl[0] + 1;
-            for (uint32_t k = 0; k <= sl[0] && sp < 63; k++) {
+            for (uint32_t k = 0; k <= sl[0]; k++) {
                 uint32_t slot = k < sl[0] ? sl[1 + k] : RL_SLOT_ANY;
-                if (replylint__u64map_get(&ix->edges, ((uint64_t)f.node << 32) | slot, &child))
-                    stack[sp++] = (struct frame){child, (uint32_t)(j + 1)};
+                if (!replylint__u64map_get(&ix->edges, ((uint64_t)f.node << 32) | slot, &child))
+                    continue;
+                if (sp == 63) {
+                    *truncated = true; /* a full stack drops this path: say so */
+                    break;
+                }
+                stack[sp++] = (struct frame){child, (uint32_t)(j + 1)};
             }
         }
     }

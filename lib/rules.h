@@ -172,9 +172,12 @@ int replylint__phrase_add(rl_phrase_index *ix, rl_forms *forms, const replylint_
                           uint32_t rule_index, const rl_matcher *mt, replylint_error *err);
 /* Seal the index after the last add (flattens the terminal lists). */
 int replylint__phrase_finish(rl_phrase_index *ix);
-/* Find every phrase occurrence in folded text with its tokens.  Hits are appended. */
+/* Find every phrase occurrence in folded text with its tokens.  Hits are appended.
+ * *truncated is set (never cleared) when the scan's per-word budget or its stack dropped
+ * part of the search, so that hits may be missing. */
 int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const rl_token *toks,
-                           size_t n_toks, rl_hit **hits, size_t *n_hits, size_t *cap_hits);
+                           size_t n_toks, rl_hit **hits, size_t *n_hits, size_t *cap_hits,
+                           bool *truncated);
 void replylint__phrase_index_free(rl_phrase_index *ix);
 
 /* ---- word forms (forms.c) --------------------------------------------------------------- */
