@@ -46,6 +46,8 @@ typedef struct rl_matcher {
     bool raw;           /* regex over the original text instead of the folded one */
     pcre2_code *re;     /* compiled at rule-set compile time */
     pcre2_code *re_at;  /* the same, anchored, when every match starts a word (see lint.c) */
+    bool jit, jit_at;   /* pcre2_jit_compile succeeded for re / re_at; if not, lint.c runs the
+                           interpreter in bounded work (match_interp) */
     uint32_t first[32]; /* with re_at: the code points a match can start with, if known */
     uint32_t n_first;   /* 0: unknown, try every word */
     uint32_t matcher;   /* index in the rule set's matcher table, for phrase hits */
@@ -203,6 +205,10 @@ void replylint__forms_skip_embedded(rl_forms *f);
 
 /* ---- the compiled rule set (ruleset.c) -------------------------------------------------- */
 
+/* PCRE2's match limit (steps per start position) in the rule set's match context; lint.c
+ * lowers it per call for interpreted patterns. */
+#define RL_MATCH_LIMIT 1000000u
+
 struct replylint_ruleset {
     replylint_rule *rules; /* enabled rules, sorted by id */
     size_t n_rules;
@@ -212,6 +218,7 @@ struct replylint_ruleset {
     rl_phrase_index phrases;
     pcre2_match_context *mctx; /* match and depth limits for every regex */
     bool has_regex;
+    bool no_jit;                   /* REPLYLINT_BUILD_NO_JIT: every regex runs interpreted */
     UBreakIterator *sentence_iter; /* template, cloned by each lint call */
 };
 
@@ -234,7 +241,7 @@ typedef struct rl_source {
     bool check_examples;
 } rl_source;
 int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_src, rl_forms *forms,
-                       replylint_error *err);
+                       unsigned flags, replylint_error *err);
 
 /* ---- linting (lint.c) ------------------------------------------------------------------- */
 
