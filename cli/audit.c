@@ -749,6 +749,7 @@ struct item {
     const char *language;      /* static "ru" or "en" */
     double score;
     size_t words;
+    int incomplete; /* replylint_report_incomplete */
     size_t first_finding, n_findings;
     size_t out, out_len; /* formatted output, in `out` */
 };
@@ -1182,6 +1183,7 @@ static int format_jsonl(struct batch *b, const struct item *it, const struct tic
     jobj_str(&j, "language", it->language);
     jobj_put(&j, "score", json_real(it->score));
     jobj_int(&j, "words", it->words);
+    jobj_put(&j, "incomplete", json_boolean(it->incomplete));
     jobj_put(&j, "diagnostics", diags);
     return append_json(&b->out, jobj_done(&j), "", "\n");
 }
@@ -1374,6 +1376,7 @@ static int lint_ticket(const struct audit_ctx *ctx, struct batch *b, struct item
     it->language = static_language(replylint_report_language(rep));
     it->score = replylint_report_score(rep);
     it->words = replylint_report_words(rep);
+    it->incomplete = replylint_report_incomplete(rep);
     rc = keep_ticket_strings(ctx, b, it, t) == 0 && record_findings(ctx, b, it, t, rep) == 0 ? 0
                                                                                              : -1;
     if (rc == 0) {

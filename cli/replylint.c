@@ -623,9 +623,10 @@ static void print_diag_text(FILE *out, const struct input *in, const replylint_d
     print_suggestions(out, d, st);
 }
 
-/* "reply.txt: 2 warnings, 1 suggestion (score 6.4)": counts by severity, most severe first. */
+/* "reply.txt: 2 warnings, 1 suggestion (score 6.4)": counts by severity, most severe first.
+ * A report that a limit cut short says so: its silence proves less. */
 static void print_summary(FILE *out, const struct input *in, const size_t counts[4], double score,
-                          const struct style *st)
+                          int incomplete, const struct style *st)
 {
     static const char *const names[4] = {NULL, "suggestion", "warning", "error"};
     int any = 0;
@@ -638,7 +639,8 @@ static void print_summary(FILE *out, const struct input *in, const size_t counts
                 counts[sev] == 1 ? "" : "s");
         any = 1;
     }
-    fprintf(out, "%s (score %.1f)\n", any ? "" : "no findings", score);
+    fprintf(out, "%s (score %.1f)%s\n", any ? "" : "no findings", score,
+            incomplete ? "; incomplete: a search stopped at a limit, findings may be missing" : "");
 }
 
 static void print_report_text(const struct checker *ck, const struct input *in,
@@ -654,7 +656,8 @@ static void print_report_text(const struct checker *ck, const struct input *in,
         if (sev >= REPLYLINT_SEV_SUGGESTION && sev <= REPLYLINT_SEV_ERROR)
             counts[sev]++;
     }
-    print_summary(stdout, in, counts, replylint_report_score(rep), &ck->style);
+    print_summary(stdout, in, counts, replylint_report_score(rep), replylint_report_incomplete(rep),
+                  &ck->style);
 }
 
 /* ---- check: JSON output ------------------------------------------------------------- */
@@ -715,11 +718,12 @@ static json_t *report_json(const struct input *in, const replylint_report *rep)
         }
     }
     /* clang-format off */
-    return json_pack("{s:o, s:s, s:f, s:I, s:o}",
+    return json_pack("{s:o, s:s, s:f, s:I, s:b, s:o}",
                      "file", json_text(in->name, strlen(in->name)),
                      "language", replylint_report_language(rep),
                      "score", replylint_report_score(rep),
                      "words", (json_int_t)replylint_report_words(rep),
+                     "incomplete", replylint_report_incomplete(rep),
                      "diagnostics", diags);
     /* clang-format on */
 }

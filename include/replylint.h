@@ -188,6 +188,12 @@ typedef struct replylint_rule replylint_rule;       /* borrowed from its rule se
 /** Builder flags. */
 #define REPLYLINT_BUILD_NO_DEFAULTS 0x1u /**< start empty instead of from the embedded rules */
 #define REPLYLINT_BUILD_NO_EXAMPLES 0x2u /**< skip checking each added rule's examples */
+/**
+ * Match regular expressions with PCRE2's interpreter, never its JIT: what happens anyway
+ * where the JIT is unavailable (no JIT in PCRE2, W^X or SELinux forbidding executable
+ * memory) or under valgrind.  The results are the same, slower; for tests of that path.
+ */
+#define REPLYLINT_BUILD_NO_JIT 0x4u
 
 /**
  * Start a rule set.  Unless REPLYLINT_BUILD_NO_DEFAULTS is given, it starts with the
@@ -287,6 +293,15 @@ REPLYLINT_API const char *replylint_report_language(const replylint_report *r);
 REPLYLINT_API double replylint_report_score(const replylint_report *r);
 /** Number of words in the reply, as counted for the score and the `length` rules. */
 REPLYLINT_API size_t replylint_report_words(const replylint_report *r);
+/**
+ * Nonzero if some search of this call stopped at a limit before it was done, so that
+ * findings may be missing: a regex reached PCRE2's match, depth or heap limit or the work
+ * budget of interpreted matching, or the phrase scan reached its budget for one word.
+ * The findings the report holds are right either way.  Meant for callers that must not
+ * take silence for a clean reply; the default rules on real replies never set it.
+ * 0 for NULL.
+ */
+REPLYLINT_API int replylint_report_incomplete(const replylint_report *r);
 
 /* Diagnostic accessors: strings are borrowed from the report, never NULL. */
 REPLYLINT_API const char *replylint_diag_rule(const replylint_diag *d);

@@ -38,6 +38,8 @@ typedef struct lint_ctx {
     rl_segments seg;
     bool have_seg;
     pcre2_match_data *md;
+    pcre2_match_context *imctx; /* interpreted patterns: the rule set's limits, lowered */
+    pcre2_match_context *pmctx; /* probes (no_match_anywhere): a match limit of one step */
     replylint_report *report;
     occ *occ; /* scratch for one matcher */
     size_t n_occ, cap_occ;
@@ -134,6 +136,134 @@ static int cmp_occ(const void *a, const void *b)
     return x->end > y->end ? -1 : x->end < y->end;
 }
 
+/*
+ * A pattern the JIT did not compile (ruleset.c, jit_compile) runs in PCRE2's interpreter,
+ * whose own limits do not bound a call: the match limit counts steps per start position,
+ * and a scan such as \w* is one step however far it reads, so one unanchored search can
+ * cost (reply length)^2 (64 KiB of "!?" took 55 s with the old punctuation rule).  Here
+ * work is bounded per search of one pattern:
+ *   - an attempt reads at most INTERP_WINDOW bytes from where it starts: the subject is cut
+ *     there and PCRE2_PARTIAL_HARD makes an attempt that reaches the cut report a partial
+ *     match (where \b, $, lookaheads and longer matches would need what follows) instead of
+ *     a result, so every result is that of the whole subject;
+ *   - such an attempt is retried alone (anchored) in twice the window, up to the whole
+ *     subject; those bytes come out of a budget of INTERP_RETRY_PER_BYTE per subject byte;
+ *   - the match limit per start position is lowered so that all positions together stay
+ *     near INTERP_STEPS steps.
+ * When a bound stops a search, its findings from there on are lost and the report says so
+ * (replylint_report_incomplete).  Replies shorter than the window are matched as with JIT.
+ */
+#define INTERP_WINDOW         1024u
+#define INTERP_RETRY_PER_BYTE 16u
+#define INTERP_RETRY_MIN      (256u << 10)
+#define INTERP_STEPS          50000000u
+#define INTERP_MIN_STEPS      1000u
+
+typedef struct interp {
+    size_t budget;   /* bytes left for retries */
+    bool spent;      /* the budget ran out */
+    bool none;       /* PCRE2 proved there is no match at all */
+    uint32_t minlen; /* no match is shorter (in characters, so in bytes too) */
+} interp;
+
+/* Can PCRE2 tell at once that `re` (unanchored) matches nowhere in subj: a character every
+ * match needs is missing, or the subject is shorter than any match?  Its interpreter checks
+ * that before its first step, so a match limit of one step makes this cheap.  False when
+ * unsure (or out of memory). */
+static bool no_match_anywhere(lint_ctx *c, const pcre2_code *re, const char *subj, size_t slen)
+{
+    if (!c->pmctx) {
+        if (!(c->pmctx = pcre2_match_context_copy(c->rs->mctx)))
+            return false;
+        pcre2_set_match_limit(c->pmctx, 1);
+    }
+    return pcre2_match(re, (PCRE2_SPTR)subj, slen, 0, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, c->md,
+                       c->pmctx) == PCRE2_ERROR_NOMATCH;
+}
+
+/* A limit stopped a search of m: findings may be lost, unless there were none to find. */
+static void limit_hit(lint_ctx *c, const rl_matcher *m, const char *subj, size_t slen, int *none)
+{
+    if (*none < 0)
+        *none = no_match_anywhere(c, m->re, subj, slen);
+    if (!*none)
+        c->report->incomplete = 1;
+}
+
+/* Set up the bounds for a search of `re` (unanchored) in subj.  Partial matching turns off
+ * two of PCRE2's shortcuts, a character every match needs and the least length of a match,
+ * which make many a hopeless search end at once: ask them first. */
+static int interp_begin(lint_ctx *c, interp *in, const pcre2_code *re, const char *subj,
+                        size_t slen)
+{
+    if (!c->imctx && !(c->imctx = pcre2_match_context_copy(c->rs->mctx)))
+        return -1;
+    in->none = no_match_anywhere(c, re, subj, slen);
+    if (pcre2_pattern_info(re, PCRE2_INFO_MINLENGTH, &in->minlen) != 0)
+        in->minlen = 0;
+    uint64_t steps = INTERP_STEPS / ((uint64_t)slen + 1);
+    steps = steps < INTERP_MIN_STEPS ? INTERP_MIN_STEPS : steps;
+    pcre2_set_match_limit(c->imctx, steps < RL_MATCH_LIMIT ? (uint32_t)steps : RL_MATCH_LIMIT);
+    in->budget = slen * INTERP_RETRY_PER_BYTE + INTERP_RETRY_MIN;
+    in->spent = false;
+    return 0;
+}
+
+/* pcre2_match() of re from pos (anchored: only at pos) for an interpreted pattern, in
+ * bounded work: the same result, or PCRE2_ERROR_MATCHLIMIT when the budget ran out. */
+static int match_interp(lint_ctx *c, interp *in, const pcre2_code *re, const char *subj,
+                        size_t slen, size_t pos, bool anchored)
+{
+    size_t at = pos, win = INTERP_WINDOW;
+    bool retry = false; /* an anchored retry of `at` in a larger window */
+    if (in->none)
+        return PCRE2_ERROR_NOMATCH;
+    for (;;) {
+        if (slen - at < in->minlen)
+            return PCRE2_ERROR_NOMATCH;
+        size_t end = slen - at > win ? at + win : slen;
+        while (end < slen && ((unsigned char)subj[end] & 0xC0) == 0x80)
+            end++; /* never cut a character */
+        uint32_t opts = PCRE2_NO_UTF_CHECK | (anchored || retry ? PCRE2_ANCHORED : 0) |
+                        (end < slen ? PCRE2_PARTIAL_HARD : 0);
+        int r = pcre2_match(re, (PCRE2_SPTR)subj, end, at, opts, c->md, c->imctx);
+        if (r == PCRE2_ERROR_PARTIAL) {
+            if (!retry) {
+                /* ovector[0]: where the attempt that needs more started (or earlier, what
+                 * a lookbehind read; positions before `at` are done). */
+                size_t p = pcre2_get_ovector_pointer(c->md)[0];
+                at = p > at ? p : at;
+                retry = true;
+                win = INTERP_WINDOW;
+            }
+            win *= 2;
+            size_t cost = slen - at > win ? win : slen - at;
+            if (cost > in->budget) {
+                in->spent = true;
+                return PCRE2_ERROR_MATCHLIMIT;
+            }
+            in->budget -= cost;
+            continue;
+        }
+        if (r != PCRE2_ERROR_NOMATCH || anchored)
+            return r; /* a match (the one the whole subject gives), a limit, or no match */
+        if (retry) {
+            /* The attempt that needed more fails: go on after it. */
+            if (at >= slen)
+                return r;
+            at++;
+            while (at < slen && ((unsigned char)subj[at] & 0xC0) == 0x80)
+                at++;
+            retry = false;
+            win = INTERP_WINDOW;
+        } else if (end < slen) {
+            at = end; /* no match starts before the cut; one may start at it */
+        } else {
+            return r;
+        }
+    }
+}
+
 /* The folded offset of original offset `orig`: the first folded byte produced at or after
  * it (the map ascends). */
 static size_t folded_of(const lint_ctx *c, size_t orig)
@@ -187,6 +317,8 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
                 return -1;
         }
     }
+    interp in = {0};
+    int none = -1; /* no_match_anywhere, asked after a limit */
     if ((m->re_at || m->re) && m->required >= 0 && !holds_byte(c, m)) {
         /* No match is possible: only the phrase hits above count. */
     } else {
@@ -197,6 +329,8 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
         }
         if (m->re_at && !(first_only && c->n_occ)) {
             /* Anchored at each word start (see compile_regex): same matches, far fewer tries. */
+            if (!m->jit_at && interp_begin(c, &in, m->re, c->folded.s, c->folded.len) != 0)
+                return -1;
             size_t pos = 0, t = 0, hi = c->n_toks;
             while (t < hi) { /* the first word at or after the region's start */
                 size_t mid = t + (hi - t) / 2;
@@ -224,10 +358,18 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
                           utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ND))
                         continue; /* no match can start with this letter */
                 }
-                int r = pcre2_match(m->re_at, (PCRE2_SPTR)c->folded.s, c->folded.len, at,
-                                    PCRE2_NO_UTF_CHECK, c->md, c->rs->mctx);
-                if (r < 0)
+                int r = m->jit_at
+                            ? pcre2_match(m->re_at, (PCRE2_SPTR)c->folded.s, c->folded.len, at,
+                                          PCRE2_NO_UTF_CHECK, c->md, c->rs->mctx)
+                            : match_interp(c, &in, m->re_at, c->folded.s, c->folded.len, at, true);
+                if (r < 0) {
+                    /* A limit costs this word's finding, and the report says so. */
+                    if (r != PCRE2_ERROR_NOMATCH)
+                        limit_hit(c, m, c->folded.s, c->folded.len, &none);
+                    if (in.spent)
+                        break;
                     continue;
+                }
                 PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
                 if (ov[1] <= ov[0])
                     continue;
@@ -245,13 +387,19 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
             pos = pos > REGION_LOOKBACK ? pos - REGION_LOOKBACK : 0;
             while (pos > 0 && ((unsigned char)subj[pos] & 0xC0) == 0x80)
                 pos--; /* a code point's first byte */
+            if (!m->jit && interp_begin(c, &in, m->re, subj, slen) != 0)
+                return -1;
             while (pos <= slen) {
-                int r = pcre2_match(m->re, (PCRE2_SPTR)subj, slen, pos, PCRE2_NO_UTF_CHECK, c->md,
-                                    c->rs->mctx);
+                int r = m->jit ? pcre2_match(m->re, (PCRE2_SPTR)subj, slen, pos, PCRE2_NO_UTF_CHECK,
+                                             c->md, c->rs->mctx)
+                               : match_interp(c, &in, m->re, subj, slen, pos, false);
                 /* No match ends the scan; so does a hit limit: a runaway team regex costs
-                 * its own findings, never the whole call. */
-                if (r < 0)
+                 * its own findings, never the whole call, and the report says so. */
+                if (r < 0) {
+                    if (r != PCRE2_ERROR_NOMATCH)
+                        limit_hit(c, m, subj, slen, &none);
                     break;
+                }
                 PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
                 size_t a = ov[0], b = ov[1];
                 if (b > a) {
@@ -997,6 +1145,8 @@ static void ctx_free(lint_ctx *c)
     if (c->have_seg)
         replylint__segments_free(&c->seg);
     pcre2_match_data_free(c->md);
+    pcre2_match_context_free(c->imctx);
+    pcre2_match_context_free(c->pmctx);
 }
 
 int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs, const char *text,
@@ -1061,9 +1211,11 @@ int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs, cons
         goto done;
     c.lang = opts->lang ? (int)opts->lang : detect_language(&c);
     c.report->language = c.lang == REPLYLINT_LANG_RU ? "ru" : "en";
+    bool scan_cut = false;
     if (replylint__phrase_scan(&rs->phrases, c.folded.s, c.toks, c.n_toks, &c.hits, &c.n_hits,
-                               &c.cap_hits) != 0)
+                               &c.cap_hits, &scan_cut) != 0)
         goto done;
+    c.report->incomplete = scan_cut;
     if (bucket_hits(&c) != 0)
         goto done;
     if (rs->has_regex && !(c.md = pcre2_match_data_create(1, NULL)))

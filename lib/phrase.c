@@ -697,8 +697,26 @@ static bool filler_between(const char *folded, const rl_token *toks, size_t j)
            toks[j + 1].start == toks[j].end + 2 && folded[toks[j].end] == ',';
 }
 
+/* One path of the walk: the trie node reached and the token after it. */
+struct frame {
+    uint32_t node, next;
+};
+#define SCAN_STACK 64
+
+/* Push a path; a full stack drops it, and the report will say findings may be missing. */
+static void push_frame(struct frame *stack, size_t *sp, uint32_t node, uint32_t next,
+                       bool *truncated)
+{
+    if (*sp == SCAN_STACK - 1) {
+        *truncated = true;
+        return;
+    }
+    stack[(*sp)++] = (struct frame){node, next};
+}
+
 int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const rl_token *toks,
-                           size_t n_toks, rl_hit **hits, size_t *n_hits, size_t *cap_hits)
+                           size_t n_toks, rl_hit **hits, size_t *n_hits, size_t *cap_hits,
+                           bool *truncated)
 {
     if (ix->n_phrases == 0 || n_toks == 0)
         return 0;
@@ -717,9 +735,7 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
     }
 #define SLOTS(k) (slot_at[k] ? &ix->form_slots[slot_at[k] - 1] : no_slots)
 
-    struct frame {
-        uint32_t node, next;
-    } stack[64];
+    struct frame stack[SCAN_STACK];
     int rc = 0;
     for (size_t i = 0; i < n_toks && rc == 0; i++) {
         if (!slot_at[i] && !any_wild)
@@ -753,29 +769,31 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
             /* A word that fills thousands of slots (rules made of alternations of one
              * common word) must not make a reply quadratic: each start word gets a bounded
              * number of edge lookups, far beyond what real rule sets use. */
-            if (budget < sl[0] + 1)
+            if (budget < sl[0] + 1) {
+                *truncated = true; /* the report says findings may be missing */
                 continue;
+            }
             budget -= sl[0] + 1;
             uint32_t next = (uint32_t)(j + 1), any_child = 0;
             if (f.node == 0) {
-                for (uint32_t k = 0; k < sl[0] && sp < 63; k++)
+                for (uint32_t k = 0; k < sl[0]; k++)
                     if (ix->root_child[sl[1 + k]])
-                        stack[sp++] = (struct frame){ix->root_child[sl[1 + k]], next};
+                        push_frame(stack, &sp, ix->root_child[sl[1 + k]], next, truncated);
                 any_child = ix->root_any;
             } else {
                 /* Both lists ascend: walk them together. */
                 uint32_t e = ix->edge_first[f.node], end = ix->edge_first[f.node + 1];
-                for (uint32_t k = 0; k < sl[0] && e < end && sp < 63; k++) {
+                for (uint32_t k = 0; k < sl[0] && e < end; k++) {
                     while (e < end && ix->edge_slot[e] < sl[1 + k])
                         e++;
                     if (e < end && ix->edge_slot[e] == sl[1 + k])
-                        stack[sp++] = (struct frame){ix->edge_child[e], next};
+                        push_frame(stack, &sp, ix->edge_child[e], next, truncated);
                 }
                 if (end > ix->edge_first[f.node] && ix->edge_slot[end - 1] == RL_SLOT_ANY)
                     any_child = ix->edge_child[end - 1];
             }
-            if (any_child && sp < 63)
-                stack[sp++] = (struct frame){any_child, next};
+            if (any_child)
+                push_frame(stack, &sp, any_child, next, truncated);
         }
     }
     free(slot_at);

@@ -174,6 +174,11 @@ size_t replylint_report_words(const replylint_report *r)
     return r ? r->words : 0;
 }
 
+int replylint_report_incomplete(const replylint_report *r)
+{
+    return r ? r->incomplete : 0;
+}
+
 static const char empty[] = "";
 
 const char *replylint_diag_rule(const replylint_diag *d)

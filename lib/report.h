@@ -27,6 +27,7 @@ struct replylint_report {
     const char *language;
     double score;
     size_t words;
+    int incomplete; /* a search stopped at a limit: replylint_report_incomplete() */
 };
 
 /* Append a diagnostic; strings are copied into the report.  `rule`, `category` and, when

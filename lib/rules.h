@@ -49,6 +49,8 @@ typedef struct rl_matcher {
     bool raw;          /* regex over the original text instead of the folded one */
     pcre2_code *re;    /* compiled at rule-set compile time */
     pcre2_code *re_at; /* the same, anchored, when every match starts a word (see lint.c) */
+    bool jit, jit_at;  /* pcre2_jit_compile succeeded for re / re_at; if not, lint.c runs the
+                          interpreter in bounded work (match_interp) */
     /* With re_at: the folded texts a match can start with, if known (n_first 0: try every
      * word).  Each is the literal start of one alternative, at most 15 bytes of it. */
     struct {
@@ -193,9 +195,12 @@ int replylint__phrase_add(rl_phrase_index *ix, rl_forms *forms, const replylint_
                           uint32_t rule_index, const rl_matcher *mt, replylint_error *err);
 /* Seal the index after the last add (flattens the terminal lists). */
 int replylint__phrase_finish(rl_phrase_index *ix);
-/* Find every phrase occurrence in folded text with its tokens.  Hits are appended. */
+/* Find every phrase occurrence in folded text with its tokens.  Hits are appended.
+ * *truncated is set (never cleared) when the scan's per-word budget or its stack dropped
+ * part of the search, so that hits may be missing. */
 int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const rl_token *toks,
-                           size_t n_toks, rl_hit **hits, size_t *n_hits, size_t *cap_hits);
+                           size_t n_toks, rl_hit **hits, size_t *n_hits, size_t *cap_hits,
+                           bool *truncated);
 void replylint__phrase_index_free(rl_phrase_index *ix);
 
 /* ---- word forms (forms.c) --------------------------------------------------------------- */
@@ -221,6 +226,10 @@ void replylint__forms_skip_embedded(rl_forms *f);
 
 /* ---- the compiled rule set (ruleset.c) -------------------------------------------------- */
 
+/* PCRE2's match limit (steps per start position) in the rule set's match context; lint.c
+ * lowers it per call for interpreted patterns. */
+#define RL_MATCH_LIMIT 1000000u
+
 struct replylint_ruleset {
     replylint_rule *rules; /* enabled rules, sorted by id */
     size_t n_rules;
@@ -230,6 +239,7 @@ struct replylint_ruleset {
     rl_phrase_index phrases;
     pcre2_match_context *mctx; /* match and depth limits for every regex */
     bool has_regex;
+    bool no_jit;                    /* REPLYLINT_BUILD_NO_JIT: every regex runs interpreted */
     struct rl_sentencer *sentencer; /* sentence boundaries (segment.h) */
 };
 
@@ -253,7 +263,7 @@ typedef struct rl_source {
     bool trusted; /* the embedded defaults (see replylint__parse_rules) */
 } rl_source;
 int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_src, rl_forms *forms,
-                       replylint_error *err);
+                       unsigned flags, replylint_error *err);
 
 /* ---- linting (lint.c) ------------------------------------------------------------------- */
 

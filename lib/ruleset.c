@@ -26,7 +26,6 @@
 
 /* Limits that keep a hostile or mistaken team rule file from exhausting a service. */
 #define MAX_PATTERN_BYTES  16384
-#define MATCH_LIMIT        1000000u /* pcre2 backtracking steps per match attempt */
 #define DEPTH_LIMIT        10000u
 #define HEAP_LIMIT_KIB     20480u
 #define MAX_RULE_FILE_SIZE (16u << 20)
@@ -366,6 +365,22 @@ static bool starts_words(rl_matcher *m, const char *pattern)
     return ok;
 }
 
+/*
+ * JIT is an optimisation: where it is unavailable the interpreter runs instead, and lint.c
+ * bounds the interpreter's work per call (match_interp), since PCRE2's match limit, counted
+ * per start position, does not bound it over a long reply.  Unavailable means: this PCRE2
+ * has no JIT, or pcre2_jit_compile fails (PCRE2_ERROR_NOMEMORY where W^X or SELinux's
+ * deny_execmem forbid executable memory); REPLYLINT_BUILD_NO_JIT asks for the interpreter;
+ * and under valgrind the JIT's generated code reads as uninitialised memory (a false alarm
+ * that would hide real ones), so memcheck runs see the interpreter.
+ */
+static bool jit_compile(const replylint_ruleset *rs, pcre2_code *re)
+{
+    if (rs->no_jit || RUNNING_ON_VALGRIND)
+        return false;
+    return pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+}
+
 static int compile_regex(replylint_ruleset *rs, const replylint_rule *r, rl_matcher *m,
                          replylint_error *err)
 {
@@ -394,17 +409,12 @@ static int compile_regex(replylint_ruleset *rs, const replylint_rule *r, rl_matc
                                    "rule '%s': invalid regular expression at offset %zu: %s", r->id,
                                    (size_t)off, (const char *)msg);
     }
-    /* JIT is an optimisation: where it is unavailable the interpreter runs instead.  Under
-     * valgrind the JIT's generated code reads as uninitialised memory (a false alarm that
-     * would hide real ones), so memcheck runs see the interpreter. */
-    if (!RUNNING_ON_VALGRIND)
-        (void)pcre2_jit_compile(m->re, PCRE2_JIT_COMPLETE);
+    m->jit = jit_compile(rs, m->re);
     bool word_start = !m->raw && starts_words(m, m->pattern);
     if (word_start) {
         m->re_at = pcre2_compile((PCRE2_SPTR)m->pattern, PCRE2_ZERO_TERMINATED,
                                  flags | PCRE2_ANCHORED, &code, &off, NULL);
-        if (m->re_at && !RUNNING_ON_VALGRIND)
-            (void)pcre2_jit_compile(m->re_at, PCRE2_JIT_COMPLETE);
+        m->jit_at = m->re_at && jit_compile(rs, m->re_at);
     } else {
         m->n_first = 0;
     }
@@ -509,12 +519,13 @@ static int check_examples(const replylint_ruleset *rs, replylint_error *err)
 }
 
 int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_src, rl_forms *forms,
-                       replylint_error *err)
+                       unsigned flags, replylint_error *err)
 {
     *out = NULL;
     replylint_ruleset *rs = calloc(1, sizeof(*rs));
     if (!rs)
         return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+    rs->no_jit = (flags & REPLYLINT_BUILD_NO_JIT) != 0;
     int rc = gather(rs, src, n_src, err);
     size_t mcap = 0;
     for (size_t i = 0; i < rs->n_rules && rc == 0; i++) {
@@ -543,7 +554,7 @@ int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_s
             rc = replylint__error(err, REPLYLINT_ENOMEM,
                                   "out of memory (or ICU sentence rules unavailable)");
         else {
-            pcre2_set_match_limit(rs->mctx, MATCH_LIMIT);
+            pcre2_set_match_limit(rs->mctx, RL_MATCH_LIMIT);
             pcre2_set_depth_limit(rs->mctx, DEPTH_LIMIT);
             pcre2_set_heap_limit(rs->mctx, HEAP_LIMIT_KIB);
         }
@@ -608,7 +619,8 @@ int replylint_builder_new(replylint_builder **out, unsigned int flags, const cha
     if (!out)
         return replylint__error(err, REPLYLINT_EINVAL, "replylint_builder_new: out is NULL");
     *out = NULL;
-    if (flags & ~(REPLYLINT_BUILD_NO_DEFAULTS | REPLYLINT_BUILD_NO_EXAMPLES))
+    if (flags &
+        ~(REPLYLINT_BUILD_NO_DEFAULTS | REPLYLINT_BUILD_NO_EXAMPLES | REPLYLINT_BUILD_NO_JIT))
         return replylint__error(err, REPLYLINT_EINVAL, "replylint_builder_new: unknown flags 0x%x",
                                 flags);
     replylint_builder *b = calloc(1, sizeof(*b));
@@ -650,7 +662,7 @@ int replylint_builder_add_buffer(replylint_builder *b, const char *yaml, size_t 
         return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
     /* All or nothing: the file joins only if everything still compiles with it. */
     replylint_ruleset *rs = NULL;
-    int rc = replylint__compile(&rs, b->src, b->n_src, b->forms, err);
+    int rc = replylint__compile(&rs, b->src, b->n_src, b->forms, b->flags, err);
     replylint_ruleset_free(rs);
     if (rc)
         drop_last_source(b);
@@ -706,7 +718,7 @@ int replylint_builder_compile(replylint_ruleset **out, replylint_builder *b, rep
     if (!b)
         return replylint__error(err, REPLYLINT_EINVAL,
                                 "replylint_builder_compile: builder is NULL");
-    return replylint__compile(out, b->src, b->n_src, b->forms, err);
+    return replylint__compile(out, b->src, b->n_src, b->forms, b->flags, err);
 }
 
 void replylint_builder_free(replylint_builder *b)

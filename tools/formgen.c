@@ -107,7 +107,7 @@ int main(int argc, char **argv)
     replylint__forms_set_recorder(forms, record, &t);
     replylint_ruleset *rs = NULL;
     replylint_error err;
-    int rc = replylint__compile(&rs, src, (size_t)n_src, forms, &err);
+    int rc = replylint__compile(&rs, src, (size_t)n_src, forms, 0, &err);
     if (rc) {
         if (err.line)
             fprintf(stderr, "%s:%u:%u: error: %s\n", err.source, err.line, err.column, err.message);

@@ -82,7 +82,8 @@ T.check("jsonl: the customer's name reaches the linter",
         not any(d["category"] == "name" for d in results[0]["diagnostics"]))
 first = results[1]
 T.check("jsonl: result fields as in check --format json",
-        list(first) == ["id", "agent", "language", "score", "words", "diagnostics"] and
+        list(first) == ["id", "agent", "language", "score", "words", "incomplete",
+                        "diagnostics"] and first["incomplete"] is False and
         first["diagnostics"] and
         list(first["diagnostics"][0]) == ["rule", "category", "severity", "message", "line",
                                           "column", "byte_start", "byte_end", "cp_start",

@@ -123,6 +123,8 @@ static inline void fuzz_check_report(const replylint_report *rep, const char *te
         FUZZ_ASSERT(strcmp(lang, "en") == 0, "asked en, got %s", lang);
     double score = replylint_report_score(rep);
     FUZZ_ASSERT(score >= 0.0 && score <= 10.0, "score %f", score);
+    int incomplete = replylint_report_incomplete(rep);
+    FUZZ_ASSERT(incomplete == 0 || incomplete == 1, "incomplete %d", incomplete);
     size_t n = replylint_report_count(rep);
     if (n == 0)
         FUZZ_ASSERT(score == 10.0, "score %f without findings", score);

@@ -17,11 +17,14 @@
  * Besides "no crash, no leak, no UB", every documented property of the result is checked
  * against an independent implementation (fuzz_common.h): EUTF8 offsets, byte/code point/
  * UTF-16/line/column offsets, diag_text, sorting, severities, and for fix(): a valid UTF-8
- * result that keeps the text when nothing is fixable.
+ * result that keeps the text when nothing is fixable.  The reply is also linted with the
+ * default rules compiled REPLYLINT_BUILD_NO_JIT: PCRE2's interpreter, bounded in windows of
+ * 1 KiB by lib/lint.c, must find what the JIT finds unless either report is incomplete.
  */
 #include "fuzz_common.h"
 
 static replylint_ruleset *rules;
+static replylint_ruleset *rules_interp; /* the same, REPLYLINT_BUILD_NO_JIT */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -35,6 +38,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         fprintf(stderr, "fuzz_lint: default rules: %s\n", err.message);
         abort();
     }
+    replylint_builder *b = NULL;
+    if (replylint_builder_new(&b, REPLYLINT_BUILD_NO_JIT, NULL, &err) != 0 ||
+        replylint_builder_compile(&rules_interp, b, &err) != 0) {
+        fprintf(stderr, "fuzz_lint: default rules without the JIT: %s\n", err.message);
+        abort();
+    }
+    replylint_builder_free(b);
     return 0;
 }
 
@@ -103,6 +113,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_check_error(rc, &err);
     } else {
         fuzz_check_report(rep, text, len, &o);
+        /* The interpreter finds what the JIT finds, unless a limit stopped either. */
+        replylint_report *ri = NULL;
+        FUZZ_ASSERT(replylint_lint(&ri, rules_interp, text, len, &o, &err) == REPLYLINT_OK,
+                    "no-JIT lint failed: %s", err.message);
+        fuzz_check_report(ri, text, len, &o);
+        if (!replylint_report_incomplete(rep) && !replylint_report_incomplete(ri)) {
+            size_t n = replylint_report_count(rep);
+            FUZZ_ASSERT(replylint_report_count(ri) == n, "no-JIT: %zu findings, JIT %zu",
+                        replylint_report_count(ri), n);
+            for (size_t i = 0; i < n; i++) {
+                const replylint_diag *a = replylint_report_get(rep, i);
+                const replylint_diag *d = replylint_report_get(ri, i);
+                size_t as, ae, ds, de;
+                replylint_diag_offsets(a, REPLYLINT_UNIT_BYTE, &as, &ae);
+                replylint_diag_offsets(d, REPLYLINT_UNIT_BYTE, &ds, &de);
+                FUZZ_ASSERT(strcmp(replylint_diag_rule(a), replylint_diag_rule(d)) == 0 &&
+                                as == ds && ae == de,
+                            "no-JIT finding %zu: %s [%zu, %zu), JIT %s [%zu, %zu)", i,
+                            replylint_diag_rule(d), ds, de, replylint_diag_rule(a), as, ae);
+            }
+        }
+        replylint_report_free(ri);
     }
 
     char *fixed = (char *)(uintptr_t)1;

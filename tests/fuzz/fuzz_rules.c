@@ -3,7 +3,9 @@
  *
  *   1. builder without the defaults and without the example check: add_buffer + compile;
  *   2. if the file loaded, again with the example check (every bad example must be
- *      flagged, every good one not: this lints with the fuzzed rules);
+ *      flagged, every good one not: this lints with the fuzzed rules) and with
+ *      REPLYLINT_BUILD_NO_JIT, so that the fuzzed patterns run in PCRE2's interpreter
+ *      as well as in its JIT;
  *   3. with a compiled rule set: every rule accessor, then a lint and a fix of a fixed
  *      bilingual reply and of each rule's own examples, in both channels.
  *
@@ -151,7 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     memcpy(yaml, data, size);
     if (load(yaml, size, REPLYLINT_BUILD_NO_DEFAULTS | REPLYLINT_BUILD_NO_EXAMPLES) == 0)
-        load(yaml, size, REPLYLINT_BUILD_NO_DEFAULTS);
+        load(yaml, size, REPLYLINT_BUILD_NO_DEFAULTS | REPLYLINT_BUILD_NO_JIT);
     free(yaml);
     return 0;
 }

@@ -2,8 +2,8 @@
 # run.sh: build the libFuzzer harnesses and fuzz each one for a bounded time, one after
 # the other (never in parallel: CI and developer machines have two cores).
 #
-#   tests/fuzz/run.sh                      # every harness, 60 s each
-#   FUZZ_SECONDS=10 tests/fuzz/run.sh      # the short run CI uses
+#   tests/fuzz/run.sh                      # every harness, 60 s each (what CI runs)
+#   FUZZ_SECONDS=10 tests/fuzz/run.sh      # a quick local check
 #   FUZZ_SECONDS=600 tests/fuzz/run.sh lint
 #
 # Environment:
@@ -14,7 +14,8 @@
 #                 $FUZZ_BUILD/fuzz-work); the seed corpora in tests/fuzz/corpus are
 #                 read, never written
 #   FUZZ_SAVE=1   copy each crash/leak/timeout input into tests/fuzz/regressions/<harness>/
-#                 so that ctest replays it from then on
+#                 so that ctest replays it from then on (without it, nothing under
+#                 tests/ is written: CI leaves it unset)
 #   FUZZ_KEEP_GOING=1  do not stop at the first finding (libFuzzer -fork=1 with
 #                 -ignore_crashes/timeouts/ooms: one worker process, still one core)
 #
@@ -34,15 +35,18 @@ if ! command -v clang > /dev/null; then
     echo "run.sh: clang is needed (apt-get install clang libclang-rt-14-dev)" >&2
     exit 2
 fi
+# The logs live inside the build folder, so that a build folder in the source tree
+# (build-fuzz/, ignored by git) leaves nothing beside it.
+mkdir -p "$build"
 if [ ! -f "$build/CMakeCache.txt" ]; then
     CC=clang cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREPLYLINT_FUZZ=ON \
-        > "$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 2; }
+        > "$build/fuzz-configure.log" 2>&1 || { cat "$build/fuzz-configure.log"; exit 2; }
 fi
 targets=""
 for h in $harnesses; do targets="$targets fuzz_$h"; done
 # shellcheck disable=SC2086
-cmake --build "$build" -j "$(nproc)" --target $targets > "$build.build.log" 2>&1 ||
-    { tail -n 50 "$build.build.log"; exit 2; }
+cmake --build "$build" -j "$(nproc)" --target $targets > "$build/fuzz-build.log" 2>&1 ||
+    { tail -n 50 "$build/fuzz-build.log"; exit 2; }
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -58,6 +62,10 @@ for h in $harnesses; do
         continue
     fi
     mkdir -p "$work/corpus/$h" "$work/artifacts/$h"
+    # Only this run's artifacts count: a build folder kept between runs still holds the
+    # inputs of earlier findings, which must not fail a later, clean run.
+    stamp="$work/.started-$h"
+    touch "$stamp"
     log="$work/fuzz_$h.log"
     echo "== fuzz_$h: fuzzing for $seconds s (log: $log)"
     # New inputs go to the work corpus (first folder); the seeds are only read.
@@ -77,7 +85,7 @@ for h in $harnesses; do
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
     line="fuzz_$h: ${seconds}s, ${execs:-?} execs, ${rate:-?}/s, last: ${stats:-?}"
-    found=$(find "$work/artifacts/$h" -type f \( -name 'crash-*' -o -name 'leak-*' \
+    found=$(find "$work/artifacts/$h" -type f -newer "$stamp" \( -name 'crash-*' -o -name 'leak-*' \
         -o -name 'timeout-*' -o -name 'oom-*' -o -name 'slow-unit-*' \) 2>/dev/null || true)
     if [ "$status" -ne 0 ] || [ -n "$found" ]; then
         grep -v '^#[0-9]' "$log" | grep -v '^INFO:' | tail -n 60

@@ -178,8 +178,37 @@ END_TEST
 /* Regular expressions                                                                   */
 /* ===================================================================================== */
 
+/* A rule set of one team regex, compiled with builder flags `flags` (0 or NO_JIT). */
+static replylint_ruleset *team_regex(const char *pattern, int raw, unsigned flags)
+{
+    buf y = {0};
+    puts_(&y, RULE_HEAD);
+    putf(&y, "    kind: regex\n    raw: %s\n    pattern: '%s'\n", raw ? "true" : "false", pattern);
+    puts_(&y, "    examples: {bad: [aaa], good: [ccc]}\n");
+    replylint_error err;
+    replylint_ruleset *rs = NULL;
+    int rc = load(y.s, y.n, REPLYLINT_BUILD_NO_EXAMPLES | flags, &err, &rs, NULL);
+    ck_assert_msg(rc == 0, "%s: %s", pattern, err.message);
+    free(y.s);
+    return rs;
+}
+
+/* Lint `text` with `rs`: the report, and the time it took. */
+static replylint_report *lint_timed(const replylint_ruleset *rs, const char *text, size_t len,
+                                    double *secs)
+{
+    replylint_report *r = NULL;
+    replylint_error err;
+    double t0 = now();
+    ck_assert_int_eq(replylint_lint(&r, rs, text, len, NULL, &err), REPLYLINT_OK);
+    *secs = now() - t0;
+    return r;
+}
+
 /* Catastrophic backtracking: each team pattern must give up within PCRE2's match/depth/
- * heap limits, so the call returns promptly (its findings may be lost, the call is not). */
+ * heap limits, so the call returns promptly (its findings may be lost, the call is not),
+ * with the JIT and with the interpreter.  A finding the interpreter loses is reported:
+ * where its findings differ from the JIT's, its report is incomplete. */
 START_TEST(test_catastrophic_regex)
 {
     static const char *const patterns[] = {
@@ -190,27 +219,126 @@ START_TEST(test_catastrophic_regex)
     puts_(&text, "b");
     for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
         for (int raw = 0; raw <= 1; raw++) {
-            buf y = {0};
-            puts_(&y, RULE_HEAD);
-            putf(&y, "    kind: regex\n    raw: %s\n    pattern: '%s'\n", raw ? "true" : "false",
-                 patterns[i]);
-            puts_(&y, "    examples: {bad: [aaa], good: [ccc]}\n");
-            replylint_error err;
-            replylint_ruleset *rs = NULL;
-            int rc = load(y.s, y.n, REPLYLINT_BUILD_NO_EXAMPLES, &err, &rs, NULL);
-            ck_assert_msg(rc == 0, "%s: %s", patterns[i], err.message);
-            replylint_report *r = NULL;
-            double t0 = now();
-            ck_assert_int_eq(replylint_lint(&r, rs, text.s, text.n, NULL, &err), REPLYLINT_OK);
-            double t = now() - t0;
-            printf("limits: regex %-18s raw=%d on 50k 'a' + 'b': %zu findings in %.3f s\n",
-                   patterns[i], raw, replylint_report_count(r), t);
-            replylint_report_free(r);
-            replylint_ruleset_free(rs);
-            free(y.s);
+            replylint_ruleset *jit = team_regex(patterns[i], raw, 0);
+            replylint_ruleset *interp = team_regex(patterns[i], raw, REPLYLINT_BUILD_NO_JIT);
+            double tj, ti;
+            replylint_report *rj = lint_timed(jit, text.s, text.n, &tj);
+            replylint_report *ri = lint_timed(interp, text.s, text.n, &ti);
+            printf("limits: regex %-18s raw=%d on 50k 'a' + 'b': JIT %zu findings in %.3f s%s, "
+                   "interpreter %zu in %.3f s%s\n",
+                   patterns[i], raw, replylint_report_count(rj), tj,
+                   replylint_report_incomplete(rj) ? " (incomplete)" : "",
+                   replylint_report_count(ri), ti,
+                   replylint_report_incomplete(ri) ? " (incomplete)" : "");
+            ck_assert(replylint_report_count(ri) == replylint_report_count(rj) ||
+                      replylint_report_incomplete(ri));
+            replylint_report_free(rj);
+            replylint_report_free(ri);
+            replylint_ruleset_free(jit);
+            replylint_ruleset_free(interp);
         }
     }
     free(text.s);
+}
+END_TEST
+
+/* Without the JIT (REPLYLINT_BUILD_NO_JIT: what runs under valgrind, or where executable
+ * memory is forbidden), PCRE2's match limit alone does not bound a call: it counts per
+ * start position, and a scan like \w* counts as one step however far it reads.  Before
+ * lint.c bounded the interpreter, each of these took minutes on 1 MiB (the first: 6 s on
+ * 16 KiB, over 30 s on 64 KiB).  Now each call finishes; a search that a bound stopped
+ * says so (incomplete), and otherwise the findings are the JIT's. */
+START_TEST(test_interpreted_regex_bounded)
+{
+    static const struct {
+        const char *pattern, *unit, *tail;
+        /* jit_too: compare with the JIT's findings, except where the JIT is slow itself
+         * (reliability.md): a pattern tried at each word start (\bx..., \bsorry...) may
+         * read to the end of the reply at every try, minutes on 1 MiB; (a|aa)+c takes
+         * 2^20 steps in every run of 20 a's, 8.5 s. */
+        int raw, jit_too;
+    } cases[] = {
+        {"[!?]*(?:!!|\\?\\?)[!?]*", "!?", "", 1, 1}, /* the old default punctuation rule */
+        {"\\w*!", "a", " !", 0, 1},
+        {"a[^!b]*!", "a", "b!", 0, 1},
+        {"(?s)x.*?y", "x", "", 0, 1},
+        {"(a|aa)+c", "aaaaaaaaaaaaaaaaaaaa!", "c", 0, 0},
+        {"(a+)+$", "a", "b", 0, 1},
+        {"(\\w+\\s?)*$", "word ", "!", 0, 1},
+        {"\\bx[\\w ]*y$", "x ", "y", 0, 0},
+        {"\\bsorry\\b[^.]*\\binconvenience\\b", "sorry for the trouble ", ".", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        buf text = {0};
+        repeat(&text, cases[i].unit, (REPLYLINT_DEFAULT_MAX_BYTES - 8) / strlen(cases[i].unit));
+        puts_(&text, cases[i].tail);
+        replylint_ruleset *interp =
+            team_regex(cases[i].pattern, cases[i].raw, REPLYLINT_BUILD_NO_JIT);
+        double ti, tj = 0;
+        replylint_report *ri = lint_timed(interp, text.s, text.n, &ti);
+        int incomplete = replylint_report_incomplete(ri);
+        printf("limits: interpreter, regex %-32s on 1 MiB of '%s': %zu findings in %.3f s%s\n",
+               cases[i].pattern, cases[i].unit, replylint_report_count(ri), ti,
+               incomplete ? " (incomplete)" : "");
+        if (cases[i].jit_too) {
+            replylint_ruleset *jit = team_regex(cases[i].pattern, cases[i].raw, 0);
+            replylint_report *rj = lint_timed(jit, text.s, text.n, &tj);
+            ck_assert_msg(incomplete || replylint_report_count(ri) == replylint_report_count(rj),
+                          "%s: %zu findings, the JIT %zu, and the report is not incomplete",
+                          cases[i].pattern, replylint_report_count(ri), replylint_report_count(rj));
+            replylint_report_free(rj);
+            replylint_ruleset_free(jit);
+        }
+        replylint_report_free(ri);
+        replylint_ruleset_free(interp);
+        free(text.s);
+    }
+}
+END_TEST
+
+/* The default rules on ordinary replies, JIT and interpreter: the same findings, and no
+ * report says a search stopped early, also past the interpreter's 1 KiB window. */
+START_TEST(test_default_rules_complete)
+{
+    static const char para[] =
+        "Здравствуйте, Ирина! Денежные средства будут возвращены в ближайшее время. Приносим "
+        "извинения за доставленные неудобства!! С уважением, Служба поддержки\n\n"
+        "Hi John, please be advised that we apologize for any inconvenience. Your refund is "
+        "on its way ASAP!!! Are you serious? Best regards, Support Team\n\n";
+    replylint_builder *b = NULL;
+    replylint_error err;
+    replylint_ruleset *interp = NULL;
+    ck_assert_int_eq(replylint_builder_new(&b, REPLYLINT_BUILD_NO_JIT, NULL, &err), 0);
+    ck_assert_int_eq(replylint_builder_compile(&interp, b, &err), 0);
+    replylint_builder_free(b);
+    replylint_ruleset *jit = defaults();
+    for (size_t kib = 1; kib <= 256; kib *= 4) {
+        buf text = {0};
+        repeat(&text, para, kib * 1024 / (sizeof(para) - 1) + 1);
+        double tj, ti;
+        replylint_report *rj = lint_timed(jit, text.s, text.n, &tj);
+        replylint_report *ri = lint_timed(interp, text.s, text.n, &ti);
+        printf("limits: default rules on %zu KiB: JIT %zu findings in %.3f s, interpreter %zu in "
+               "%.3f s\n",
+               text.n >> 10, replylint_report_count(rj), tj, replylint_report_count(ri), ti);
+        ck_assert_int_eq(replylint_report_incomplete(rj), 0);
+        ck_assert_int_eq(replylint_report_incomplete(ri), 0);
+        ck_assert_uint_eq(replylint_report_count(ri), replylint_report_count(rj));
+        for (size_t k = 0; k < replylint_report_count(rj); k++) {
+            const replylint_diag *a = replylint_report_get(rj, k), *d = replylint_report_get(ri, k);
+            size_t as, ae, ds, de;
+            replylint_diag_offsets(a, REPLYLINT_UNIT_BYTE, &as, &ae);
+            replylint_diag_offsets(d, REPLYLINT_UNIT_BYTE, &ds, &de);
+            ck_assert_str_eq(replylint_diag_rule(a), replylint_diag_rule(d));
+            ck_assert_uint_eq(as, ds);
+            ck_assert_uint_eq(ae, de);
+        }
+        replylint_report_free(rj);
+        replylint_report_free(ri);
+        free(text.s);
+    }
+    replylint_ruleset_free(jit);
+    replylint_ruleset_free(interp);
 }
 END_TEST
 
@@ -413,8 +541,12 @@ START_TEST(test_phrase_fanout)
         replylint_report *r = NULL;
         double t0 = now();
         int lrc = replylint_lint(&r, rs, t.s, t.n, NULL, &err);
-        printf("limits: 300 fan-out phrases on 64 KiB of 'b ': rc %d in %.3f s\n", lrc, now() - t0);
+        printf("limits: 300 fan-out phrases on 64 KiB of 'b ': rc %d in %.3f s%s\n", lrc,
+               now() - t0, replylint_report_incomplete(r) ? " (incomplete)" : "");
         ck_assert(lrc == REPLYLINT_OK || lrc == REPLYLINT_ETOOBIG);
+        /* The scan budget stops the search for these phrases: the report says so. */
+        if (lrc == REPLYLINT_OK)
+            ck_assert_int_eq(replylint_report_incomplete(r), 1);
         replylint_report_free(r);
         free(t.s);
     } else {
@@ -675,7 +807,7 @@ START_TEST(test_builder_arguments)
 {
     replylint_error err;
     replylint_builder *b = (replylint_builder *)1;
-    ck_assert_int_eq(replylint_builder_new(&b, 0x4, NULL, &err), REPLYLINT_EINVAL);
+    ck_assert_int_eq(replylint_builder_new(&b, 0x8, NULL, &err), REPLYLINT_EINVAL);
     ck_assert_ptr_null(b);
     ck_assert_int_eq(replylint_builder_new(NULL, 0, NULL, NULL), REPLYLINT_EINVAL);
     /* A dictionary folder that does not exist is not an error: words match as written. */
@@ -736,6 +868,7 @@ START_TEST(test_accessors_null)
     ck_assert_str_eq(replylint_report_language(NULL), "");
     ck_assert(replylint_report_score(NULL) == 0.0);
     ck_assert_uint_eq(replylint_report_words(NULL), 0);
+    ck_assert_int_eq(replylint_report_incomplete(NULL), 0);
     ck_assert_str_eq(replylint_diag_category(NULL), "");
     ck_assert_int_eq(replylint_diag_severity(NULL), 0);
     ck_assert_str_eq(replylint_diag_message(NULL), "");
@@ -826,6 +959,8 @@ static Suite *limits_suite(void)
     TCase *re = tcase_create("regex");
     tcase_set_timeout(re, timeout);
     tcase_add_test(re, test_catastrophic_regex);
+    tcase_add_test(re, test_interpreted_regex_bounded);
+    tcase_add_test(re, test_default_rules_complete);
     tcase_add_test(re, test_pattern_too_long);
     tcase_add_test(re, test_pattern_compiles_too_big);
     suite_add_tcase(s, re);

@@ -7,6 +7,8 @@
  *   pathological            checks + a table of times
  *   pathological --max-mb N largest size of the linearity table (default 4; 0 skips it)
  *   pathological --quick    the same shapes at 16 KiB, no 10 MiB lint: for valgrind
+ *   pathological --no-jit   the default rules with REPLYLINT_BUILD_NO_JIT: PCRE2's
+ *                           interpreter, as under valgrind or without executable memory
  *
  * Exit status 0 if every check passed.  The closing line is "N passed, N failed".
  */
@@ -61,6 +63,7 @@ static char *repeat(const char *unit, size_t ulen, size_t len, size_t *out_len)
 
 typedef struct result {
     int rc;
+    int incomplete; /* replylint_report_incomplete */
     size_t diags;
     double lint_s, fix_s;
     size_t err_offset;
@@ -84,6 +87,7 @@ static result run(const char *text, size_t len, size_t max_bytes, const char *na
     r.lint_s = now() - t0;
     if (r.rc == REPLYLINT_OK) {
         r.diags = replylint_report_count(rep);
+        r.incomplete = replylint_report_incomplete(rep);
         replylint_report_free(rep);
     } else {
         r.err_offset = err.offset;
@@ -103,8 +107,8 @@ static result run(const char *text, size_t len, size_t max_bytes, const char *na
 
 static void report(const char *what, size_t len, const result *r)
 {
-    printf("  %-44s %9zu B  rc %3d  %6zu diags  lint %8.3f s  fix %8.3f s\n", what, len, r->rc,
-           r->diags, r->lint_s, r->fix_s);
+    printf("  %-44s %9zu B  rc %3d  %6zu diags  lint %8.3f s  fix %8.3f s%s\n", what, len, r->rc,
+           r->diags, r->lint_s, r->fix_s, r->incomplete ? "  incomplete" : "");
 }
 
 /* ---- shapes --------------------------------------------------------------------------- */
@@ -160,12 +164,15 @@ static void size_checks(void)
     report("10 MiB reply, max_bytes 16 MiB", len, &r);
     CHECK(r.rc == REPLYLINT_OK, "rc %d %s", r.rc, r.msg);
     CHECK(r.diags > 0, "no findings in 10 MiB of bad replies");
+    /* Ordinary text, however long: no search of the default rules stops at a limit. */
+    CHECK(!r.incomplete, "10 MiB of replies: a search stopped at a limit");
     free(ten);
 
     char *en = repeat(en_para, sizeof(en_para) - 1, REPLYLINT_DEFAULT_MAX_BYTES, &len);
     r = run(en, len, 0, NULL);
     report("just under 1 MiB, default max_bytes", len, &r);
     CHECK(r.rc == REPLYLINT_OK, "rc %d %s", r.rc, r.msg);
+    CHECK(!r.incomplete, "1 MiB of replies: a search stopped at a limit");
     free(en);
     char *exact = repeat("a", 1, REPLYLINT_DEFAULT_MAX_BYTES, &len);
     r = run(exact, len, 0, NULL);
@@ -188,6 +195,8 @@ static void shape_checks(void)
         result r = run(s, len, 0, NULL);
         report(shapes[i].name, len, &r);
         CHECK(r.rc == REPLYLINT_OK, "%s: rc %d %s", shapes[i].name, r.rc, r.msg);
+        if (i == 0) /* the realistic shape; the others may stop at a limit, and say so */
+            CHECK(!r.incomplete, "%s: a search stopped at a limit", shapes[i].name);
         free(s);
     }
 }
@@ -307,6 +316,7 @@ static void linearity(int max_mb)
 int main(int argc, char **argv)
 {
     int max_mb = 4;
+    unsigned flags = 0;
     setvbuf(stdout, NULL, _IOLBF, 0); /* progress shows under ctest and valgrind */
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--max-mb") == 0 && i + 1 < argc)
@@ -314,12 +324,19 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--quick") == 0) {
             quick = 1;
             shape_bytes = 16u << 10;
-        }
+        } else if (strcmp(argv[i], "--no-jit") == 0)
+            flags |= REPLYLINT_BUILD_NO_JIT;
     replylint_error err;
-    if (replylint_ruleset_default(&rules, &err) != 0) {
+    replylint_builder *b = NULL;
+    if (replylint_builder_new(&b, flags, NULL, &err) != 0 ||
+        replylint_builder_compile(&rules, b, &err) != 0) {
         printf("default rules: %s\n", err.message);
         return 1;
     }
+    replylint_builder_free(b);
+    printf("== default rules, regexes %s\n", flags & REPLYLINT_BUILD_NO_JIT
+                                                 ? "interpreted (REPLYLINT_BUILD_NO_JIT)"
+                                                 : "JIT-compiled where PCRE2 can");
     size_checks();
     shape_checks();
     utf8_checks();

@@ -11,7 +11,10 @@
  * per-call ubrk_clone() of the rule set's shared ICU sentence iterator, and two threads
  * compiling rule sets of their own while the others lint.
  *
- *   threads [--threads N] [--replies N] [--rounds N]
+ *   threads [--threads N] [--replies N] [--rounds N] [--no-jit]
+ *
+ * --no-jit shares a rule set built with REPLYLINT_BUILD_NO_JIT: every regex runs in PCRE2's
+ * interpreter, in the per-call match contexts of lib/lint.c's bounded matching.
  *
  * Exit status 0 when every result matched.  The closing line is "N passed, N failed".
  */
@@ -304,24 +307,32 @@ static void *work(void *arg)
 int main(int argc, char **argv)
 {
     int n_threads = 8;
+    unsigned flags = 0;
     n_replies = 300;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--threads") == 0)
-            n_threads = atoi(argv[i + 1]);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--no-jit") == 0)
+            flags |= REPLYLINT_BUILD_NO_JIT;
+        else if (i + 1 == argc)
+            break;
+        else if (strcmp(argv[i], "--threads") == 0)
+            n_threads = atoi(argv[++i]);
         else if (strcmp(argv[i], "--replies") == 0)
-            n_replies = (size_t)atoi(argv[i + 1]);
+            n_replies = (size_t)atoi(argv[++i]);
         else if (strcmp(argv[i], "--rounds") == 0)
-            rounds = atoi(argv[i + 1]);
+            rounds = atoi(argv[++i]);
     }
     if (n_threads < 1 || n_threads > 64 || n_replies < 1 || rounds < 1) {
-        fprintf(stderr, "usage: threads [--threads 1-64] [--replies N] [--rounds N]\n");
+        fprintf(stderr, "usage: threads [--threads 1-64] [--replies N] [--rounds N] [--no-jit]\n");
         return 2;
     }
     replylint_error err;
-    if (replylint_ruleset_default(&shared_rules, &err) != 0) {
+    replylint_builder *b = NULL;
+    if (replylint_builder_new(&b, flags, NULL, &err) != 0 ||
+        replylint_builder_compile(&shared_rules, b, &err) != 0) {
         fprintf(stderr, "default rules: %s\n", err.message);
         return 1;
     }
+    replylint_builder_free(b);
     replies = calloc(n_replies, sizeof(*replies));
     size_t findings_total = 0, fixes = 0, errors = 0, bytes = 0;
     for (size_t i = 0; i < n_replies; i++) {

@@ -794,6 +794,11 @@ static PyObject *report_get_words(PyObject *self, void *Py_UNUSED(closure))
     return PyLong_FromSize_t(replylint_report_words(((ReportObject *)self)->report));
 }
 
+static PyObject *report_get_incomplete(PyObject *self, void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(replylint_report_incomplete(((ReportObject *)self)->report));
+}
+
 static PyObject *report_get_text(PyObject *self, void *Py_UNUSED(closure))
 {
     PyObject *text = ((ReportObject *)self)->text;
@@ -820,6 +825,10 @@ static PyGetSetDef report_getset[] = {
      "The reply's score, a float from 0.0 to 10.0 (10: nothing to fix), one decimal.", NULL},
     {"language", report_get_language, NULL, "'ru' or 'en': the language whose rules ran.", NULL},
     {"words", report_get_words, NULL, "Number of words, as the length rules count them.", NULL},
+    {"incomplete", report_get_incomplete, NULL,
+     "True if a search stopped at a limit (a regex's match limit, the phrase scan's budget),\n"
+     "so findings may be missing.  The findings present are right either way.",
+     NULL},
     {"text", report_get_text, NULL, "The text that was checked.", NULL},
     {NULL, NULL, NULL, NULL, NULL}};
 

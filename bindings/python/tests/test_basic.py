@@ -50,6 +50,7 @@ class TestReport(unittest.TestCase):
         self.assertTrue(0.0 <= r.score < 10.0)
         self.assertIsInstance(r.words, int)
         self.assertGreater(r.words, 10)
+        self.assertIs(r.incomplete, False)
         self.assertIs(r.text, RU_BAD)
         self.assertGreater(len(r), 0)
         self.assertTrue(r)

@@ -79,6 +79,24 @@ class TestTeamRules(unittest.TestCase):
         en = team.check("Hello! Kindly send us the order number. Thanks, have a great day!")
         self.assertIn("tone.en.team-kindly", {d.rule for d in en})
 
+    def test_incomplete_when_a_regex_hits_its_limit(self):
+        # Catastrophic backtracking stops at PCRE2's match limit: no finding, and the
+        # report says that its silence proves nothing.
+        path = self.tmp.write("backtrack.yaml", """
+rules:
+  - id: tone.en.backtrack
+    category: tone
+    kind: regex
+    message: m
+    pattern: '(a+)+$'
+    examples: {bad: [aaa], good: [ccc]}
+""")
+        linter = replylint.Linter(rules=path, defaults=False, dict_dir=DICT_DIR)
+        r = linter.check("a" * 40 + "!")
+        self.assertEqual(len(r), 0)
+        self.assertIs(r.incomplete, True)
+        self.assertIs(linter.check("aaa").incomplete, False)
+
     def test_paths_list_pathlike_and_no_defaults(self):
         a = self.tmp.write("a.yaml", TEAM)
         b = self.tmp.write("b.yaml", """

@@ -84,6 +84,9 @@ class Report:
     @property
     def words(self) -> int: ...
     @property
+    def incomplete(self) -> bool:
+        """True if a search stopped at a limit, so findings may be missing."""
+    @property
     def text(self) -> str: ...
     def __len__(self) -> int: ...
     @overload
