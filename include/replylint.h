@@ -191,7 +191,9 @@ typedef struct replylint_rule replylint_rule;       /* borrowed from its rule se
 /**
  * Match regular expressions with PCRE2's interpreter, never its JIT: what happens anyway
  * where the JIT is unavailable (no JIT in PCRE2, W^X or SELinux forbidding executable
- * memory) or under valgrind.  The results are the same, slower; for tests of that path.
+ * memory) or under valgrind.  Slower; the findings are the same unless a report is
+ * incomplete (replylint_report_incomplete): the library bounds the interpreter's work per
+ * call more tightly than the JIT's.  Meant for tests of that path.
  */
 #define REPLYLINT_BUILD_NO_JIT 0x4u
 
