@@ -152,6 +152,14 @@ static int cmp_occ(const void *a, const void *b)
  *     near INTERP_STEPS steps.
  * When a bound stops a search, its findings from there on are lost and the report says so
  * (replylint_report_incomplete).  Replies shorter than the window are matched as with JIT.
+ *
+ * A team's pattern needs the windows with the JIT too, on long replies: the JIT's match
+ * limit also counts a scan as one step, so «\bsorry\b[^.]*\binconvenience\b» on 256 KiB of
+ * "sorry sorry …" read to the end from every word (47 s).  Such patterns are JIT-compiled
+ * for partial matching as well (rl_matcher.windowed), and a reply longer than one window is
+ * searched window by window; only the retries of an unanchored pattern (PCRE2_ANCHORED at
+ * match time) fall back to the interpreter.  The defaults' own patterns are linear and
+ * tested so (tests/limits); they skip the windows and their start-up cost.
  */
 #define INTERP_WINDOW         1024u
 #define INTERP_RETRY_PER_BYTE 16u
@@ -211,9 +219,13 @@ static int interp_begin(lint_ctx *c, interp *in, const pcre2_code *re, const cha
 
 /* pcre2_match() of re from pos (anchored: only at pos) for an interpreted pattern, in
  * bounded work: the same result, or PCRE2_ERROR_MATCHLIMIT when the budget ran out. */
-static int match_interp(lint_ctx *c, interp *in, const pcre2_code *re, const char *subj,
+static int match_interp(lint_ctx *c, interp *in, const pcre2_code *re, bool jit, const char *subj,
                         size_t slen, size_t pos, bool anchored)
 {
+    /* The lowered match limit serves the JIT as well: a window bounds how far one attempt
+     * reads, not how often it backtracks ((a|aa)+c on runs of a's took 17 s on 1 MiB). */
+    (void)jit;
+    pcre2_match_context *mctx = c->imctx;
     size_t at = pos, win = INTERP_WINDOW;
     bool retry = false; /* an anchored retry of `at` in a larger window */
     if (in->none)
@@ -224,9 +236,11 @@ static int match_interp(lint_ctx *c, interp *in, const pcre2_code *re, const cha
         size_t end = slen - at > win ? at + win : slen;
         while (end < slen && ((unsigned char)subj[end] & 0xC0) == 0x80)
             end++; /* never cut a character */
-        uint32_t opts = PCRE2_NO_UTF_CHECK | (anchored || retry ? PCRE2_ANCHORED : 0) |
+        /* An anchored pattern (re_at) is compiled so: saying it again here would keep the
+         * JIT out. */
+        uint32_t opts = PCRE2_NO_UTF_CHECK | (retry && !anchored ? PCRE2_ANCHORED : 0) |
                         (end < slen ? PCRE2_PARTIAL_HARD : 0);
-        int r = pcre2_match(re, (PCRE2_SPTR)subj, end, at, opts, c->md, c->imctx);
+        int r = pcre2_match(re, (PCRE2_SPTR)subj, end, at, opts, c->md, mctx);
         if (r == PCRE2_ERROR_PARTIAL) {
             if (!retry) {
                 /* ovector[0]: where the attempt that needs more started (or earlier, what
@@ -329,7 +343,8 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
         }
         if (m->re_at && !(first_only && c->n_occ)) {
             /* Anchored at each word start (see compile_regex): same matches, far fewer tries. */
-            if (!m->jit_at && interp_begin(c, &in, m->re, c->folded.s, c->folded.len) != 0)
+            bool windows = !m->jit_at || (m->windowed && c->folded.len > INTERP_WINDOW);
+            if (windows && interp_begin(c, &in, m->re, c->folded.s, c->folded.len) != 0)
                 return -1;
             size_t pos = 0, t = 0, hi = c->n_toks;
             while (t < hi) { /* the first word at or after the region's start */
@@ -358,10 +373,10 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
                           utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ND))
                         continue; /* no match can start with this letter */
                 }
-                int r = m->jit_at
-                            ? pcre2_match(m->re_at, (PCRE2_SPTR)c->folded.s, c->folded.len, at,
-                                          PCRE2_NO_UTF_CHECK, c->md, c->rs->mctx)
-                            : match_interp(c, &in, m->re_at, c->folded.s, c->folded.len, at, true);
+                int r = !windows ? pcre2_match(m->re_at, (PCRE2_SPTR)c->folded.s, c->folded.len, at,
+                                               PCRE2_NO_UTF_CHECK, c->md, c->rs->mctx)
+                                 : match_interp(c, &in, m->re_at, m->jit_at, c->folded.s,
+                                                c->folded.len, at, true);
                 if (r < 0) {
                     /* A limit costs this word's finding, and the report says so. */
                     if (r != PCRE2_ERROR_NOMATCH)
@@ -387,12 +402,13 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
             pos = pos > REGION_LOOKBACK ? pos - REGION_LOOKBACK : 0;
             while (pos > 0 && ((unsigned char)subj[pos] & 0xC0) == 0x80)
                 pos--; /* a code point's first byte */
-            if (!m->jit && interp_begin(c, &in, m->re, subj, slen) != 0)
+            bool windows = !m->jit || (m->windowed && slen > INTERP_WINDOW);
+            if (windows && interp_begin(c, &in, m->re, subj, slen) != 0)
                 return -1;
             while (pos <= slen) {
-                int r = m->jit ? pcre2_match(m->re, (PCRE2_SPTR)subj, slen, pos, PCRE2_NO_UTF_CHECK,
-                                             c->md, c->rs->mctx)
-                               : match_interp(c, &in, m->re, subj, slen, pos, false);
+                int r = !windows ? pcre2_match(m->re, (PCRE2_SPTR)subj, slen, pos,
+                                               PCRE2_NO_UTF_CHECK, c->md, c->rs->mctx)
+                                 : match_interp(c, &in, m->re, m->jit, subj, slen, pos, false);
                 /* No match ends the scan; so does a hit limit: a runaway team regex costs
                  * its own findings, never the whole call, and the report says so. */
                 if (r < 0) {

@@ -51,6 +51,8 @@ typedef struct rl_matcher {
     pcre2_code *re_at; /* the same, anchored, when every match starts a word (see lint.c) */
     bool jit, jit_at;  /* pcre2_jit_compile succeeded for re / re_at; if not, lint.c runs the
                           interpreter in bounded work (match_interp) */
+    bool windowed;     /* JIT-compiled for partial matching too: long replies are searched
+                          window by window (a team's pattern; lint.c, match_interp) */
     /* With re_at: the folded texts a match can start with, if known (n_first 0: try every
      * word).  Each is the literal start of one alternative, at most 15 bytes of it. */
     struct {
@@ -82,6 +84,7 @@ struct replylint_rule {
     replylint_severity severity;
     rl_where where;
     bool enabled, inflect, check_examples;
+    bool trusted;         /* from the embedded defaults (rl_source.trusted) */
     unsigned channels;    /* bit (1 << replylint_channel) per channel the rule runs in */
     bool first_turn_only; /* `turn: first`: not on follow-up replies */
 

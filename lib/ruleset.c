@@ -100,6 +100,7 @@ static int gather(replylint_ruleset *rs, const rl_source *src, size_t n_src, rep
                 rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
             } else {
                 r->check_examples = src[s].check_examples;
+                r->trusted = src[s].trusted;
                 rs->rules[rs->n_rules++] = *r;
                 memset(r, 0, sizeof(*r)); /* moved */
             }
@@ -374,11 +375,15 @@ static bool starts_words(rl_matcher *m, const char *pattern)
  * and under valgrind the JIT's generated code reads as uninitialised memory (a false alarm
  * that would hide real ones), so memcheck runs see the interpreter.
  */
-static bool jit_compile(const replylint_ruleset *rs, pcre2_code *re)
+/* JIT-compile re; `partial` adds the partial matching that lint.c's windows use.  The
+ * defaults' patterns do not get it: they are ours, written to stay linear and tested so on
+ * long adversarial replies (tests/limits), and it would add about 0.2 ms per pattern to
+ * every start-up. */
+static bool jit_compile(const replylint_ruleset *rs, pcre2_code *re, bool partial)
 {
     if (rs->no_jit || RUNNING_ON_VALGRIND)
         return false;
-    return pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+    return pcre2_jit_compile(re, PCRE2_JIT_COMPLETE | (partial ? PCRE2_JIT_PARTIAL_HARD : 0)) == 0;
 }
 
 static int compile_regex(replylint_ruleset *rs, const replylint_rule *r, rl_matcher *m,
@@ -409,12 +414,13 @@ static int compile_regex(replylint_ruleset *rs, const replylint_rule *r, rl_matc
                                    "rule '%s': invalid regular expression at offset %zu: %s", r->id,
                                    (size_t)off, (const char *)msg);
     }
-    m->jit = jit_compile(rs, m->re);
+    m->jit = jit_compile(rs, m->re, !r->trusted);
+    m->windowed = m->jit && !r->trusted;
     bool word_start = !m->raw && starts_words(m, m->pattern);
     if (word_start) {
         m->re_at = pcre2_compile((PCRE2_SPTR)m->pattern, PCRE2_ZERO_TERMINATED,
                                  flags | PCRE2_ANCHORED, &code, &off, NULL);
-        m->jit_at = m->re_at && jit_compile(rs, m->re_at);
+        m->jit_at = m->re_at && jit_compile(rs, m->re_at, !r->trusted);
     } else {
         m->n_first = 0;
     }
