@@ -133,6 +133,16 @@ if peers:
 ref = results["replylint (CLI, whole file as one text)"][0]
 for name, (mbs, path) in results.items():
     print("%-52s %9.2f MB/s  (replylint is %6.1fx)" % (name, mbs, ref / mbs if mbs else 0))
+# The in-process single-thread throughput on the same replies (bench.out, above), against
+# each peer: the "single-thread throughput ... x GNU diction's on the same text".
+m = re.search(r"real corpus \(mixed ru/en\)\s+\d+ replies\s+[\d.]+ MB\s+([\d.]+) MB/s",
+              open(os.path.join(tmp, "bench.out")).read())
+if m:
+    lib = float(m.group(1))
+    for name, (mbs, path) in results.items():
+        if not name.startswith("replylint") and not name.startswith("baseline") and mbs:
+            print("in-process replylint (%.1f MB/s, one reply per call) vs %-22s %6.1fx"
+                  % (lib, name, lib / mbs))
 PY
 
 if [ -x "$repo/bench/audit_bench.sh" ]; then
