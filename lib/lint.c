@@ -217,14 +217,14 @@ static int interp_begin(lint_ctx *c, interp *in, const pcre2_code *re, const cha
     return 0;
 }
 
-/* pcre2_match() of re from pos (anchored: only at pos) for an interpreted pattern, in
- * bounded work: the same result, or PCRE2_ERROR_MATCHLIMIT when the budget ran out. */
-static int match_interp(lint_ctx *c, interp *in, const pcre2_code *re, bool jit, const char *subj,
+/* pcre2_match() of re from pos (anchored: re is compiled anchored; only at pos) in bounded
+ * work, window by window: the same result, or PCRE2_ERROR_MATCHLIMIT when the budget ran
+ * out.  For an interpreted pattern, and for a team's JIT-compiled one on a long reply.  The
+ * lowered match limit (interp_begin) serves the JIT as well: a window bounds how far one
+ * attempt reads, not how often it backtracks ((a|aa)+c on runs of a's took 17 s on 1 MiB). */
+static int match_interp(lint_ctx *c, interp *in, const pcre2_code *re, const char *subj,
                         size_t slen, size_t pos, bool anchored)
 {
-    /* The lowered match limit serves the JIT as well: a window bounds how far one attempt
-     * reads, not how often it backtracks ((a|aa)+c on runs of a's took 17 s on 1 MiB). */
-    (void)jit;
     pcre2_match_context *mctx = c->imctx;
     size_t at = pos, win = INTERP_WINDOW;
     bool retry = false; /* an anchored retry of `at` in a larger window */
@@ -373,10 +373,10 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
                           utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ND))
                         continue; /* no match can start with this letter */
                 }
-                int r = !windows ? pcre2_match(m->re_at, (PCRE2_SPTR)c->folded.s, c->folded.len, at,
-                                               PCRE2_NO_UTF_CHECK, c->md, c->rs->mctx)
-                                 : match_interp(c, &in, m->re_at, m->jit_at, c->folded.s,
-                                                c->folded.len, at, true);
+                int r = !windows
+                            ? pcre2_match(m->re_at, (PCRE2_SPTR)c->folded.s, c->folded.len, at,
+                                          PCRE2_NO_UTF_CHECK, c->md, c->rs->mctx)
+                            : match_interp(c, &in, m->re_at, c->folded.s, c->folded.len, at, true);
                 if (r < 0) {
                     /* A limit costs this word's finding, and the report says so. */
                     if (r != PCRE2_ERROR_NOMATCH)
@@ -408,7 +408,7 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
             while (pos <= slen) {
                 int r = !windows ? pcre2_match(m->re, (PCRE2_SPTR)subj, slen, pos,
                                                PCRE2_NO_UTF_CHECK, c->md, c->rs->mctx)
-                                 : match_interp(c, &in, m->re, m->jit, subj, slen, pos, false);
+                                 : match_interp(c, &in, m->re, subj, slen, pos, false);
                 /* No match ends the scan; so does a hit limit: a runaway team regex costs
                  * its own findings, never the whole call, and the report says so. */
                 if (r < 0) {
