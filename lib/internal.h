@@ -81,6 +81,7 @@ typedef struct rl_token {
     uint32_t start, end; /* byte range in the folded text */
     uint8_t script;      /* RL_SCRIPT_* bits of its letters */
     uint8_t has_digit;
+    uint8_t joined; /* holds an apostrophe or hyphen ("e-mail", «2-3»): more \b inside */
 } rl_token;
 #define RL_SCRIPT_LATIN    1
 #define RL_SCRIPT_CYRILLIC 2

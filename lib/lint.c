@@ -298,18 +298,42 @@ static size_t folded_of(const lint_ctx *c, size_t orig)
  * rules); the text before that stays visible to lookbehinds and \b anyway. */
 #define REGION_LOOKBACK 256
 
-/* Does the text m's pattern runs over hold its required byte (in either case, if the
- * pattern is caseless)? */
+/* Does the text m's pattern runs over hold its required byte, in either case?  PCRE2 does
+ * not say whether the byte is required caselessly: a raw pattern may turn (?i) on. */
 static bool holds_byte(const lint_ctx *c, const rl_matcher *m)
 {
     const char *subj = m->raw ? c->text : c->folded.s;
     size_t slen = m->raw ? c->len : c->folded.len;
     int b = m->required, other = b;
-    if (!m->raw && b >= 'a' && b <= 'z')
+    if (b >= 'a' && b <= 'z')
         other = b - 'a' + 'A';
-    else if (!m->raw && b >= 'A' && b <= 'Z')
+    else if (b >= 'A' && b <= 'Z')
         other = b - 'A' + 'a';
     return memchr(subj, b, slen) != NULL || (other != b && memchr(subj, other, slen) != NULL);
+}
+
+/*
+ * The next place after `at` in token *t, or else the next token's start, where a \b
+ * before a word character can hold (*t and at: SIZE_MAX before the first call).  A word
+ * joined by an apostrophe or a hyphen has more than one: "2-3 hours" matches \b\d+\s*hours
+ * at "3", «из-за» holds «за».  False after the last token.
+ */
+static bool next_word_start(const lint_ctx *c, size_t *t, size_t *at)
+{
+    if (*at != SIZE_MAX) {
+        const rl_token *k = &c->toks[*t];
+        if (k->joined)
+            for (size_t i = *at; i < k->end; i++)
+                if (c->folded.s[i] == '-' || c->folded.s[i] == '\'') {
+                    *at = i + 1;
+                    return true;
+                }
+        ++*t;
+    }
+    if (*t >= c->n_toks)
+        return false;
+    *at = c->toks[*t].start;
+    return true;
 }
 
 /*
@@ -346,7 +370,7 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
             bool windows = !m->jit_at || (m->windowed && c->folded.len > INTERP_WINDOW);
             if (windows && interp_begin(c, &in, m->re, c->folded.s, c->folded.len) != 0)
                 return -1;
-            size_t pos = 0, t = 0, hi = c->n_toks;
+            size_t pos = 0, t = 0, hi = c->n_toks, at = SIZE_MAX;
             while (t < hi) { /* the first word at or after the region's start */
                 size_t mid = t + (hi - t) / 2;
                 if (c->toks[mid].start < from_f)
@@ -354,9 +378,10 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
                 else
                     hi = mid;
             }
-            for (; t < c->n_toks && c->toks[t].start < to_f; t++) {
-                size_t at = c->toks[t].start;
-                if (at < pos)
+            if (t > 0 && c->toks[t - 1].joined && c->toks[t - 1].end > from_f)
+                t--; /* a word the region starts inside may hold a start past a hyphen */
+            while (next_word_start(c, &t, &at) && at < to_f) {
+                if (at < pos || at < from_f)
                     continue;
                 if (m->n_first) {
                     const char *word = c->folded.s + at;

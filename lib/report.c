@@ -108,9 +108,10 @@ int replylint__report_finish(replylint_report *r, const char *text, size_t len,
 
     /* Start and end of each finding: bytes in, code points, UTF-16, line and column out;
      * one block, on the stack for the usual few findings. */
+    enum { PER_POINT = 3 + (2 * sizeof(uint32_t) + sizeof(size_t) - 1) / sizeof(size_t) };
     size_t n = 2 * r->n;
-    size_t stack_block[32 * 4]; /* per point: three size_t and two uint32_t */
-    size_t *block = n <= 32 ? stack_block : malloc(n * 4 * sizeof(size_t));
+    size_t stack_block[32 * PER_POINT]; /* per point: three size_t and two uint32_t */
+    size_t *block = n <= 32 ? stack_block : malloc(n * PER_POINT * sizeof(size_t));
     if (!block)
         return -1;
     size_t *bytes = block, *cps = bytes + n, *u16 = cps + n;

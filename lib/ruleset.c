@@ -328,6 +328,15 @@ static bool starts_words(rl_matcher *m, const char *pattern)
     m->n_first = 0;
     m->first_digits = false;
     memset(m->first_hash, 0, sizeof(m->first_hash));
+    /* Syntax the small parser below does not follow (POSIX classes inside a class, \Q...\E
+     * quoting, comments, spaced quantifiers): such a pattern is searched unanchored. */
+    static const char *const unread[] = {"\\Q", "(?#", "{ ", "{,"};
+    for (size_t i = 0; i < sizeof(unread) / sizeof(unread[0]); i++)
+        if (strstr(pattern, unread[i]))
+            return false;
+    const char *posix = strstr(pattern, "[:"); /* "[[:alpha:]]", not "[:.]" */
+    if (posix && strstr(posix + 2, ":]"))
+        return false;
     const char *p = pattern;
     bool ok = true;
     for (;;) {

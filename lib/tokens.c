@@ -54,7 +54,7 @@ int replylint__tokenize(const char *s, size_t len, rl_token **out, size_t *n)
             i += w;
             continue;
         }
-        rl_token t = {(uint32_t)i, 0, 0, 0};
+        rl_token t = {(uint32_t)i, 0, 0, 0, 0};
         for (;;) {
             t.script |= script_of(cp);
             if (cp >= '0' && cp <= '9')
@@ -70,6 +70,7 @@ int replylint__tokenize(const char *s, size_t len, rl_token **out, size_t *n)
                 size_t w2;
                 uint32_t next = replylint__utf8_decode(s, len, i + 1, &w2);
                 if (replylint__is_word_cp(next)) {
+                    t.joined = 1;
                     i += 1;
                     cp = next;
                     w = w2;

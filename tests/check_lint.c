@@ -439,7 +439,21 @@ START_TEST(test_regex_word_starts_and_needs)
         "    pattern: '(?:^|[.!?]\\s+)\\Kcontact\\s+(?:your|the)\\s+\\w+'\n"
         "    message: m\n"
         "    examples: {bad: [Contact your bank., Ok. Contact the banks.],\n"
-        "               good: [Contact your store., We contact your bank.]}\n";
+        "               good: [Contact your store., We contact your bank.]}\n"
+        /* The same pattern twice: anchored at word starts, and (behind a group, which
+         * the start analysis does not open) searched everywhere. */
+        "  - id: t.hours\n"
+        "    category: vague-time\n"
+        "    kind: regex\n"
+        "    pattern: '\\b\\d+\\s*(?:hours?|часа?)\\b|\\bза\\s+час'\n"
+        "    message: m\n"
+        "    examples: {bad: [in 2-3 hours, через 2-3 часа], good: [hours, за-часами]}\n"
+        "  - id: t.hours_everywhere\n"
+        "    category: vague-time\n"
+        "    kind: regex\n"
+        "    pattern: '(?:\\b\\d+\\s*(?:hours?|часа?)\\b|\\bза\\s+час)'\n"
+        "    message: m\n"
+        "    examples: {bad: [in 2-3 hours, через 2-3 часа], good: [hours, за-часами]}\n";
     replylint_error err;
     replylint_ruleset *t = rules_from(yaml, &err);
     ck_assert_msg(t != NULL, "%s", err.message);
@@ -455,6 +469,11 @@ START_TEST(test_regex_word_starts_and_needs)
         {"Contact your bank. Contact the store.", "t.needs", 2},
         {"Contact the store. Contact your carrier.", "t.needs", 0},
         {"Contact your banks' staff.", "t.needs", 1},
+        /* Starts inside a word joined by a hyphen or an apostrophe. */
+        {"We'll be back within 2-3 hours.", "t.hours", 1},
+        {"Ответим через 2-3 часа, из-за час пик.", "t.hours", 2},
+        {"The 1-2-3 hours, o'3 hour, 12hours.", "t.hours", 3},
+        {"Перезвоним из-за часа, 24-48 часов", "t.hours", 1},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         replylint_report *r = NULL;
@@ -462,6 +481,7 @@ START_TEST(test_regex_word_starts_and_needs)
                          0);
         ck_assert_msg(count_rule(r, cases[i].rule) == cases[i].n, "%s: %zu findings, want %zu",
                       cases[i].text, count_rule(r, cases[i].rule), cases[i].n);
+        ck_assert_uint_eq(count_rule(r, "t.hours"), count_rule(r, "t.hours_everywhere"));
         replylint_report_free(r);
     }
     replylint_ruleset_free(t);
