@@ -154,7 +154,7 @@ static void fold_yo(char *p)
  */
 typedef struct first_info {
     rl_matcher *m;
-    bool any; /* some alternative starts with \d or \w: every word must be tried */
+    bool any; /* too many starts to list: every word must be tried */
 } first_info;
 
 /* Add the folded start s[0, len) (len <= 15); a start that another one begins with is
@@ -271,13 +271,12 @@ static bool first_set(first_info *fi, const char *p)
         const char *rest = optional_quantifier(end);
         return rest ? first_set(fi, rest) : true;
     }
-    if (p[0] == '\\' && (p[1] == 'd' || p[1] == 'w')) {
+    if (p[0] == '\\' && p[1] == 'd') {
+        /* Not \w: it holds "_", which starts no word of tokens.c ("x _bar"). */
         const char *rest = optional_quantifier(p + 2);
-        if (p[1] == 'w')
-            fi->any = true;
-        for (char d = '0'; d <= '9' && p[1] == 'd'; d++)
+        for (char d = '0'; d <= '9'; d++)
             add_first(fi, &d, 1);
-        fi->m->first_digits |= p[1] == 'd'; /* and the digits of other scripts */
+        fi->m->first_digits = true; /* and the digits of other scripts */
         return rest ? first_set(fi, rest) : true;
     }
     unsigned char c = (unsigned char)*p;
