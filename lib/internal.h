@@ -81,7 +81,8 @@ typedef struct rl_token {
     uint32_t start, end; /* byte range in the folded text */
     uint8_t script;      /* RL_SCRIPT_* bits of its letters */
     uint8_t has_digit;
-    uint8_t joined; /* holds an apostrophe or hyphen ("e-mail", «2-3»): more \b inside */
+    uint8_t joined; /* holds an apostrophe, a hyphen ("e-mail", «2-3») or a combining mark:
+                       more \b inside, where PCRE2 finds a word character after one */
 } rl_token;
 #define RL_SCRIPT_LATIN    1
 #define RL_SCRIPT_CYRILLIC 2
@@ -91,5 +92,7 @@ typedef struct rl_token {
 int replylint__tokenize(const char *s, size_t len, rl_token **out, size_t *n);
 /* True if code point cp is part of a word (letter, digit, combining mark). */
 bool replylint__is_word_cp(uint32_t cp);
+/* True if cp is a combining mark (a word character above that PCRE2's \w leaves out). */
+bool replylint__is_mark_cp(uint32_t cp);
 
 #endif /* REPLYLINT_INTERNAL_H */

@@ -314,20 +314,27 @@ static bool holds_byte(const lint_ctx *c, const rl_matcher *m)
 
 /*
  * The next place after `at` in token *t, or else the next token's start, where a \b
- * before a word character can hold (*t and at: SIZE_MAX before the first call).  A word
- * joined by an apostrophe or a hyphen has more than one: "2-3 hours" matches \b\d+\s*hours
- * at "3", «из-за» holds «за».  False after the last token.
+ * before a word character can hold (*t and at: SIZE_MAX before the first call).  A
+ * joined word has more than one: "2-3 hours" matches \b\d+\s*hours at "3", «из-за» holds
+ * «за», and PCRE2, whose \w leaves combining marks out, sees a \b after a mark too.
+ * False after the last token.
  */
 static bool next_word_start(const lint_ctx *c, size_t *t, size_t *at)
 {
     if (*at != SIZE_MAX) {
         const rl_token *k = &c->toks[*t];
-        if (k->joined)
-            for (size_t i = *at; i < k->end; i++)
-                if (c->folded.s[i] == '-' || c->folded.s[i] == '\'') {
-                    *at = i + 1;
+        if (k->joined) {
+            bool after_break = false;
+            for (size_t i = *at, w; i < k->end; i += w) {
+                uint32_t cp = replylint__utf8_decode(c->folded.s, k->end, i, &w);
+                bool brk = cp == '-' || cp == '\'' || replylint__is_mark_cp(cp);
+                if (i > *at && after_break && !brk) {
+                    *at = i;
                     return true;
                 }
+                after_break = brk;
+            }
+        }
         ++*t;
     }
     if (*t >= c->n_toks)

@@ -26,6 +26,14 @@ bool replylint__is_word_cp(uint32_t cp)
     return t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK || t == U_ENCLOSING_MARK;
 }
 
+bool replylint__is_mark_cp(uint32_t cp)
+{
+    if (cp < 0x300 || (cp >= 0x400 && cp <= 0x4FF))
+        return false; /* the Cyrillic block's marks are no word characters (above) */
+    int8_t t = u_charType((UChar32)cp);
+    return t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK || t == U_ENCLOSING_MARK;
+}
+
 static uint8_t script_of(uint32_t cp)
 {
     if (cp < 0x80)
@@ -59,6 +67,8 @@ int replylint__tokenize(const char *s, size_t len, rl_token **out, size_t *n)
             t.script |= script_of(cp);
             if (cp >= '0' && cp <= '9')
                 t.has_digit = 1;
+            else if (cp >= 0x300 && replylint__is_mark_cp(cp))
+                t.joined = 1; /* PCRE2 sees a \b after a mark ("\u0304asap") */
             i += w;
             if (i >= len)
                 break;
