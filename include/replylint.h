@@ -31,8 +31,8 @@
  * Threads
  *   A compiled replylint_ruleset is immutable and may be shared by any number of threads
  *   (as a pcre2_code or a ZSTD_CDict).  replylint_lint() allocates its own scratch space,
- *   so concurrent calls on one rule set are safe.  A report or a builder belongs to one
- *   thread at a time.
+ *   so concurrent calls on one rule set are safe.  A report, a builder or a
+ *   replylint_scratch belongs to one thread at a time.
  *
  * Text
  *   All text is UTF-8.  Offsets are half-open [start, end) ranges, available in bytes,
@@ -276,6 +276,27 @@ typedef struct replylint_diag replylint_diag;     /* borrowed from its report */
 REPLYLINT_API int replylint_lint(replylint_report **out, const replylint_ruleset *rs,
                                  const char *text, size_t len, const replylint_options *opts,
                                  replylint_error *err);
+
+/**
+ * Working memory for lint calls, kept from one call to the next.  replylint_lint() takes
+ * fresh memory on every call and gives it back at the end, and for a long reply that
+ * memory comes from the system (mmap) each time: the folded text, its offset map and the
+ * word list of a 1 MB reply are about 10 MB of pages to fault in.  A program that lints
+ * many replies (a batch audit, a service) gives each thread one scratch and calls
+ * replylint_lint_with_scratch(); the findings are the same.  A scratch belongs to one
+ * thread at a time and keeps the memory of its longest reply until it is freed.
+ */
+typedef struct replylint_scratch replylint_scratch;
+
+/** A new, empty scratch.  Release it with replylint_scratch_free(). */
+REPLYLINT_API int replylint_scratch_new(replylint_scratch **out, replylint_error *err);
+/** Release a scratch and the memory it holds.  NULL is a no-op. */
+REPLYLINT_API void replylint_scratch_free(replylint_scratch *scratch);
+/** replylint_lint() with the working memory of `scratch` (NULL: as replylint_lint()). */
+REPLYLINT_API int replylint_lint_with_scratch(replylint_report **out, const replylint_ruleset *rs,
+                                              replylint_scratch *scratch, const char *text,
+                                              size_t len, const replylint_options *opts,
+                                              replylint_error *err);
 
 /** Release a report.  NULL is a no-op. */
 REPLYLINT_API void replylint_report_free(replylint_report *r);

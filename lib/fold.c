@@ -357,19 +357,31 @@ static int fold_slow(rl_out *o, const char *s, size_t len, size_t *pi)
 int replylint__fold(rl_folded *out, const char *text, size_t len)
 {
     out->s = NULL;
-    out->len = 0;
     out->map = NULL;
+    out->cap = 0;
+    return replylint__fold_reuse(out, text, len);
+}
+
+int replylint__fold_reuse(rl_folded *out, const char *text, size_t len)
+{
+    out->len = 0;
     if (len >= ((size_t)1 << 31) || (!text && len))
         return -1;
 
     /* ASCII and Cyrillic never grow, so text made of them needs no realloc. */
-    rl_out o = {NULL, NULL, 0, len + len / 16 + 16, 0};
-    if (o.cap > SIZE_MAX / sizeof *o.map)
+    rl_out o = {out->s, out->map, 0, out->cap, 0};
+    size_t want = len + len / 16 + 16;
+    if (want > SIZE_MAX / sizeof *o.map)
         return -1;
-    o.s = malloc(o.cap);
-    o.map = malloc(o.cap * sizeof *o.map);
-    if (!o.s || !o.map)
-        goto oom;
+    if (o.cap < want) { /* nothing to keep: no realloc's copy */
+        free(o.s);
+        free(o.map);
+        o.s = malloc(want);
+        o.map = malloc(want * sizeof *o.map);
+        o.cap = want;
+        if (!o.s || !o.map)
+            goto oom;
+    }
 
     /* The hot loop keeps the output state in locals: stores through char * may alias the
      * struct, which would force reloads after every byte. */
@@ -449,11 +461,15 @@ int replylint__fold(rl_folded *out, const char *text, size_t len)
     out->s = o.s;
     out->len = k;
     out->map = o.map;
+    out->cap = o.cap;
     return 0;
 
 oom:
     free(o.s);
     free(o.map);
+    out->s = NULL;
+    out->map = NULL;
+    out->cap = 0;
     return -1;
 }
 
@@ -466,6 +482,7 @@ void replylint__folded_free(rl_folded *f)
     f->s = NULL;
     f->map = NULL;
     f->len = 0;
+    f->cap = 0;
 }
 
 char *replylint__fold_str(const char *s, size_t len, size_t *out_len)

@@ -26,6 +26,7 @@ typedef struct rl_folded {
     uint32_t *map; /* len+1 entries: map[k] = byte offset in the original text of the
                       character (or whitespace run) that produced folded byte k;
                       map[len] = original length */
+    size_t cap;    /* bytes allocated for s, entries for map (replylint__fold_reuse) */
 } rl_folded;
 
 /* Fold valid UTF-8 `text` (checked by the caller; may contain NUL bytes, which stay NUL).
@@ -40,6 +41,10 @@ typedef struct rl_folded {
  * [map[a], map[b]).  Leading and trailing white space is not trimmed.  Ill-formed UTF-8 is
  * never read past its end; each bad byte folds to U+FFFD. */
 int replylint__fold(rl_folded *out, const char *text, size_t len);
+
+/* The same, reusing the buffers `out` holds from an earlier call (or none: all zero) when
+ * they are large enough; on failure out is left empty, its buffers freed. */
+int replylint__fold_reuse(rl_folded *out, const char *text, size_t len);
 
 /* Frees members; NULL-safe; the struct itself is the caller's. */
 void replylint__folded_free(rl_folded *f);

@@ -29,12 +29,17 @@ typedef struct lint_ctx {
     size_t len;
     rl_folded folded;
     rl_token *toks;
-    size_t n_toks;
+    size_t n_toks, cap_toks;
+    uint32_t *slots; /* the phrase scan's working memory */
+    size_t cap_slots;
     int lang;
     rl_hit *hits; /* sorted by matcher, then start */
     size_t n_hits, cap_hits;
+    rl_hit *hits2; /* where bucket_hits sorts them into */
+    size_t cap_hits2;
     size_t *hit_first; /* per matcher: first hit index; hit_count: how many */
     size_t *hit_count;
+    size_t cap_hit_index; /* entries in hit_first and in hit_count */
     rl_segments seg;
     bool have_seg;
     pcre2_match_data *md;
@@ -85,15 +90,29 @@ static int cmp_hit(const void *a, const void *b)
 static int bucket_hits(lint_ctx *c)
 {
     size_t nm = c->rs->n_matchers;
-    c->hit_first = calloc(nm + 1, sizeof(size_t));
-    c->hit_count = calloc(nm + 1, sizeof(size_t));
-    if (!c->hit_first || !c->hit_count)
-        return -1;
+    if (c->cap_hit_index < nm + 1) {
+        free(c->hit_first);
+        free(c->hit_count);
+        c->cap_hit_index = 0;
+        c->hit_first = calloc(nm + 1, sizeof(size_t));
+        c->hit_count = calloc(nm + 1, sizeof(size_t));
+        if (!c->hit_first || !c->hit_count)
+            return -1;
+        c->cap_hit_index = nm + 1;
+    } else {
+        memset(c->hit_first, 0, (nm + 1) * sizeof(size_t));
+        memset(c->hit_count, 0, (nm + 1) * sizeof(size_t));
+    }
     if (c->n_hits == 0)
         return 0;
-    rl_hit *sorted = malloc(c->n_hits * sizeof(rl_hit));
-    if (!sorted)
-        return -1;
+    if (c->cap_hits2 < c->n_hits) {
+        free(c->hits2);
+        c->cap_hits2 = 0;
+        if (!(c->hits2 = malloc(c->n_hits * sizeof(rl_hit))))
+            return -1;
+        c->cap_hits2 = c->n_hits;
+    }
+    rl_hit *sorted = c->hits2;
     for (size_t i = 0; i < c->n_hits; i++)
         c->hit_count[c->rs->phrases.phrases[c->hits[i].phrase].matcher]++;
     size_t at = 0;
@@ -102,18 +121,18 @@ static int bucket_hits(lint_ctx *c)
         at += c->hit_count[m];
     }
     size_t *fill = calloc(nm + 1, sizeof(size_t));
-    if (!fill) {
-        free(sorted);
+    if (!fill)
         return -1;
-    }
     for (size_t i = 0; i < c->n_hits; i++) {
         uint32_t m = c->rs->phrases.phrases[c->hits[i].phrase].matcher;
         sorted[c->hit_first[m] + fill[m]++] = c->hits[i];
     }
     free(fill);
-    free(c->hits);
+    c->hits2 = c->hits; /* swap: both buffers stay for the next call with a scratch */
     c->hits = sorted;
-    c->cap_hits = c->n_hits;
+    size_t cap = c->cap_hits;
+    c->cap_hits = c->cap_hits2;
+    c->cap_hits2 = cap;
     for (size_t m = 0; m < nm; m++)
         if (c->hit_count[m] > 1)
             replylint__sort(c->hits + c->hit_first[m], c->hit_count[m], sizeof(rl_hit), cmp_hit);
@@ -1182,23 +1201,115 @@ static int run_rule(lint_ctx *c, const replylint_rule *r)
     }
 }
 
-static void ctx_free(lint_ctx *c)
+/* ---- working memory ------------------------------------------------------------------- */
+
+/* The buffers of a lint_ctx that grow with the reply: kept between calls by a scratch. */
+struct replylint_scratch {
+    rl_folded folded;
+    rl_token *toks;
+    size_t cap_toks;
+    uint32_t *slots;
+    size_t cap_slots;
+    rl_hit *hits, *hits2;
+    size_t cap_hits, cap_hits2;
+    size_t *hit_first, *hit_count;
+    size_t cap_hit_index;
+    occ *occ;
+    size_t cap_occ;
+    pcre2_match_data *md;
+};
+
+int replylint_scratch_new(replylint_scratch **out, replylint_error *err)
 {
-    replylint__folded_free(&c->folded);
-    free(c->toks);
-    free(c->hits);
-    free(c->hit_first);
-    free(c->hit_count);
-    free(c->occ);
+    if (!out)
+        return replylint__error(err, REPLYLINT_EINVAL, "replylint_scratch_new: out is NULL");
+    if (!(*out = calloc(1, sizeof(**out))))
+        return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+    return REPLYLINT_OK;
+}
+
+void replylint_scratch_free(replylint_scratch *s)
+{
+    if (!s)
+        return;
+    replylint__folded_free(&s->folded);
+    free(s->toks);
+    free(s->slots);
+    free(s->hits);
+    free(s->hits2);
+    free(s->hit_first);
+    free(s->hit_count);
+    free(s->occ);
+    pcre2_match_data_free(s->md);
+    free(s);
+}
+
+/* Lend s's buffers to c (s is left empty, so a failed call cannot free them twice). */
+static void scratch_lend(replylint_scratch *s, lint_ctx *c)
+{
+    c->folded = s->folded;
+    c->toks = s->toks;
+    c->cap_toks = s->cap_toks;
+    c->slots = s->slots;
+    c->cap_slots = s->cap_slots;
+    c->hits = s->hits;
+    c->cap_hits = s->cap_hits;
+    c->hits2 = s->hits2;
+    c->cap_hits2 = s->cap_hits2;
+    c->hit_first = s->hit_first;
+    c->hit_count = s->hit_count;
+    c->cap_hit_index = s->cap_hit_index;
+    c->occ = s->occ;
+    c->cap_occ = s->cap_occ;
+    c->md = s->md;
+    memset(s, 0, sizeof(*s));
+}
+
+/* Take c's buffers back into s. */
+static void scratch_keep(replylint_scratch *s, lint_ctx *c)
+{
+    s->folded = c->folded;
+    s->toks = c->toks;
+    s->cap_toks = c->cap_toks;
+    s->slots = c->slots;
+    s->cap_slots = c->cap_slots;
+    s->hits = c->hits;
+    s->cap_hits = c->cap_hits;
+    s->hits2 = c->hits2;
+    s->cap_hits2 = c->cap_hits2;
+    s->hit_first = c->hit_first;
+    s->hit_count = c->hit_count;
+    s->cap_hit_index = c->cap_hit_index;
+    s->occ = c->occ;
+    s->cap_occ = c->cap_occ;
+    s->md = c->md;
+}
+
+/* Free what c holds, or give the growing buffers back to the scratch they came from. */
+static void ctx_free(lint_ctx *c, replylint_scratch *scratch)
+{
+    if (scratch) {
+        scratch_keep(scratch, c);
+    } else {
+        replylint__folded_free(&c->folded);
+        free(c->toks);
+        free(c->slots);
+        free(c->hits);
+        free(c->hits2);
+        free(c->hit_first);
+        free(c->hit_count);
+        free(c->occ);
+        pcre2_match_data_free(c->md);
+    }
     if (c->have_seg)
         replylint__segments_free(&c->seg);
-    pcre2_match_data_free(c->md);
     pcre2_match_context_free(c->imctx);
     pcre2_match_context_free(c->pmctx);
 }
 
-int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs, const char *text,
-                       size_t len, const replylint_options *opts, size_t only, replylint_error *err)
+int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs,
+                       replylint_scratch *scratch, const char *text, size_t len,
+                       const replylint_options *opts, size_t only, replylint_error *err)
 {
     if (!out)
         return replylint__error(err, REPLYLINT_EINVAL, "replylint_lint: out is NULL");
@@ -1245,6 +1356,8 @@ int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs, cons
 
     lint_ctx c;
     memset(&c, 0, sizeof(c));
+    if (scratch)
+        scratch_lend(scratch, &c);
     c.rs = rs;
     c.opts = opts;
     c.text = text;
@@ -1253,20 +1366,20 @@ int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs, cons
     c.report = calloc(1, sizeof(*c.report));
     if (!c.report)
         goto done;
-    if (replylint__fold(&c.folded, text, len) != 0)
+    if (replylint__fold_reuse(&c.folded, text, len) != 0)
         goto done;
-    if (replylint__tokenize(c.folded.s, c.folded.len, &c.toks, &c.n_toks) != 0)
+    if (replylint__tokenize_reuse(c.folded.s, c.folded.len, &c.toks, &c.cap_toks, &c.n_toks) != 0)
         goto done;
     c.lang = opts->lang ? (int)opts->lang : detect_language(&c);
     c.report->language = c.lang == REPLYLINT_LANG_RU ? "ru" : "en";
     bool scan_cut = false;
     if (replylint__phrase_scan(&rs->phrases, c.folded.s, c.toks, c.n_toks, &c.hits, &c.n_hits,
-                               &c.cap_hits, &scan_cut) != 0)
+                               &c.cap_hits, &c.slots, &c.cap_slots, &scan_cut) != 0)
         goto done;
     c.report->incomplete = scan_cut;
     if (bucket_hits(&c) != 0)
         goto done;
-    if (rs->has_regex && !(c.md = pcre2_match_data_create(1, NULL)))
+    if (rs->has_regex && !c.md && !(c.md = pcre2_match_data_create(1, NULL)))
         goto done;
     if (need_segments(&c) != 0)
         goto done;
@@ -1283,7 +1396,7 @@ int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs, cons
         goto done;
     rc = REPLYLINT_OK;
 done:
-    ctx_free(&c);
+    ctx_free(&c, scratch);
     if (rc != REPLYLINT_OK) {
         replylint_report_free(c.report);
         return replylint__error(err, rc, "out of memory");
@@ -1295,5 +1408,12 @@ done:
 int replylint_lint(replylint_report **out, const replylint_ruleset *rs, const char *text,
                    size_t len, const replylint_options *opts, replylint_error *err)
 {
-    return replylint__lint_ex(out, rs, text, len, opts, SIZE_MAX, err);
+    return replylint__lint_ex(out, rs, NULL, text, len, opts, SIZE_MAX, err);
+}
+
+int replylint_lint_with_scratch(replylint_report **out, const replylint_ruleset *rs,
+                                replylint_scratch *scratch, const char *text, size_t len,
+                                const replylint_options *opts, replylint_error *err)
+{
+    return replylint__lint_ex(out, rs, scratch, text, len, opts, SIZE_MAX, err);
 }

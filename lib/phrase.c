@@ -716,15 +716,20 @@ static void push_frame(struct frame *stack, size_t *sp, uint32_t node, uint32_t 
 
 int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const rl_token *toks,
                            size_t n_toks, rl_hit **hits, size_t *n_hits, size_t *cap_hits,
-                           bool *truncated)
+                           uint32_t **slots, size_t *cap_slots, bool *truncated)
 {
     if (ix->n_phrases == 0 || n_toks == 0)
         return 0;
     /* Look every token up once; the walk below revisits tokens up to max_words times.
      * Each token keeps 1 + the offset of its slot list in form_slots, or 0 for none. */
-    uint32_t *slot_at = malloc(n_toks * sizeof(*slot_at));
-    if (!slot_at)
-        return -1;
+    if (*cap_slots < n_toks) {
+        free(*slots);
+        *cap_slots = 0;
+        if (!(*slots = malloc(n_toks * sizeof(**slots))))
+            return -1;
+        *cap_slots = n_toks;
+    }
+    uint32_t *slot_at = *slots;
     bool any_wild = ix->root_any != 0;
     for (size_t i = 0; i < n_toks; i++) {
         uint32_t at;
@@ -796,7 +801,6 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
                 push_frame(stack, &sp, any_child, next, truncated);
         }
     }
-    free(slot_at);
 #undef SLOTS
     return rc;
 }

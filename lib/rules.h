@@ -199,11 +199,13 @@ int replylint__phrase_add(rl_phrase_index *ix, rl_forms *forms, const replylint_
 /* Seal the index after the last add (flattens the terminal lists). */
 int replylint__phrase_finish(rl_phrase_index *ix);
 /* Find every phrase occurrence in folded text with its tokens.  Hits are appended.
- * *truncated is set (never cleared) when the scan's per-word budget or its stack dropped
- * part of the search, so that hits may be missing. */
+ * *slots (*cap_slots entries, or NULL and 0) is working memory, grown to a word per token
+ * and kept for the next call; the caller frees it.  *truncated is set (never cleared) when
+ * the scan's per-word budget or its stack dropped part of the search, so that hits may be
+ * missing. */
 int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const rl_token *toks,
                            size_t n_toks, rl_hit **hits, size_t *n_hits, size_t *cap_hits,
-                           bool *truncated);
+                           uint32_t **slots, size_t *cap_slots, bool *truncated);
 void replylint__phrase_index_free(rl_phrase_index *ix);
 
 /* ---- word forms (forms.c) --------------------------------------------------------------- */
@@ -270,9 +272,10 @@ int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_s
 
 /* ---- linting (lint.c) ------------------------------------------------------------------- */
 
-/* Lint with only the rule at index `only` (or all if SIZE_MAX): the example checker. */
-int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs, const char *text,
-                       size_t len, const replylint_options *opts, size_t only,
-                       replylint_error *err);
+/* Lint with only the rule at index `only` (or all if SIZE_MAX): the example checker.
+ * scratch may be NULL. */
+int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs,
+                       replylint_scratch *scratch, const char *text, size_t len,
+                       const replylint_options *opts, size_t only, replylint_error *err);
 
 #endif /* REPLYLINT_RULES_H */

@@ -500,7 +500,7 @@ static int check_examples(const replylint_ruleset *rs, replylint_error *err)
                 o.lang = (replylint_lang)r->lang;
                 replylint_report *rep = NULL;
                 replylint_error e2;
-                int rc = replylint__lint_ex(&rep, rs, ex[k].text, ex[k].len, &o, i, &e2);
+                int rc = replylint__lint_ex(&rep, rs, NULL, ex[k].text, ex[k].len, &o, i, &e2);
                 if (rc)
                     return replylint__error_at(err, rc == REPLYLINT_EUTF8 ? REPLYLINT_ERULE : rc,
                                                r->source, ex[k].line, ex[k].column,

@@ -47,13 +47,28 @@ static uint8_t script_of(uint32_t cp)
 
 int replylint__tokenize(const char *s, size_t len, rl_token **out, size_t *n)
 {
+    size_t cap = 0;
+    *out = NULL;
+    return replylint__tokenize_reuse(s, len, out, &cap, n);
+}
+
+int replylint__tokenize_reuse(const char *s, size_t len, rl_token **out, size_t *cap_out, size_t *n)
+{
     /* At most one word per two bytes (a word and what ends it): allocated once, so a long
      * reply does not grow the array through a chain of copies; the pages past the last
      * word are never touched. */
     size_t cap = len / 2 + 1, count = 0;
-    rl_token *toks = malloc(cap * sizeof(*toks));
-    if (!toks)
-        return -1;
+    rl_token *toks = *out;
+    *n = 0;
+    if (*cap_out >= cap) {
+        cap = *cap_out;
+    } else {
+        free(toks);
+        *out = NULL;
+        *cap_out = 0;
+        if (!(toks = malloc(cap * sizeof(*toks))))
+            return -1;
+    }
     size_t i = 0;
     while (i < len) {
         size_t w;
@@ -90,13 +105,16 @@ int replylint__tokenize(const char *s, size_t len, rl_token **out, size_t *n)
             break;
         }
         t.end = (uint32_t)i;
-        if (RL_GROW(toks, cap, count + 1) != 0) {
+        if (RL_GROW(toks, cap, count + 1) != 0) { /* never: see above */
             free(toks);
+            *out = NULL;
+            *cap_out = 0;
             return -1;
         }
         toks[count++] = t;
     }
     *out = toks;
+    *cap_out = cap;
     *n = count;
     return 0;
 }

@@ -4,6 +4,8 @@
  * library.  Each must return an error (or a harmless default), never crash.
  */
 #include "helpers.h"
+
+#include <stdlib.h>
 #include "suites.h"
 
 START_TEST(test_version)
@@ -126,6 +128,99 @@ START_TEST(test_report_outlives_ruleset)
 }
 END_TEST
 
+/* Do a and b hold the same findings, field by field? */
+static void assert_same_report(const replylint_report *a, const replylint_report *b,
+                               const char *text)
+{
+    ck_assert_uint_eq(replylint_report_count(a), replylint_report_count(b));
+    ck_assert_str_eq(replylint_report_language(a), replylint_report_language(b));
+    ck_assert(replylint_report_score(a) == replylint_report_score(b));
+    ck_assert_uint_eq(replylint_report_words(a), replylint_report_words(b));
+    for (size_t i = 0; i < replylint_report_count(a); i++) {
+        const replylint_diag *x = replylint_report_get(a, i), *y = replylint_report_get(b, i);
+        size_t xs, xe, ys, ye;
+        ck_assert_int_eq(replylint_diag_offsets(x, REPLYLINT_UNIT_UTF16, &xs, &xe), 0);
+        ck_assert_int_eq(replylint_diag_offsets(y, REPLYLINT_UNIT_UTF16, &ys, &ye), 0);
+        ck_assert_msg(strcmp(replylint_diag_rule(x), replylint_diag_rule(y)) == 0 && xs == ys &&
+                          xe == ye,
+                      "%.60s: finding %zu: %s [%zu, %zu) vs %s [%zu, %zu)", text, i,
+                      replylint_diag_rule(x), xs, xe, replylint_diag_rule(y), ys, ye);
+        ck_assert_str_eq(replylint_diag_message(x), replylint_diag_message(y));
+        ck_assert_str_eq(replylint_diag_text(x), replylint_diag_text(y));
+        ck_assert_uint_eq(replylint_diag_suggestion_count(x), replylint_diag_suggestion_count(y));
+        for (size_t k = 0; k < replylint_diag_suggestion_count(x); k++)
+            ck_assert_str_eq(replylint_diag_suggestion(x, k), replylint_diag_suggestion(y, k));
+    }
+}
+
+START_TEST(test_scratch)
+{
+    replylint_error err;
+    replylint_scratch *sc = NULL;
+    replylint_report *r = NULL;
+    ck_assert_int_eq(replylint_scratch_new(NULL, &err), REPLYLINT_EINVAL);
+    ck_assert_int_eq(replylint_scratch_new(&sc, &err), 0);
+    ck_assert_int_eq(replylint_lint_with_scratch(NULL, NULL, sc, "x", 1, NULL, &err),
+                     REPLYLINT_EINVAL);
+    ck_assert_int_eq(replylint_lint_with_scratch(&r, NULL, sc, "x", 1, NULL, &err),
+                     REPLYLINT_EINVAL);
+    ck_assert_ptr_null(r);
+    replylint_scratch_free(NULL);
+
+    /* One scratch through replies of every size, long after short and short after long
+     * (stale words and hits must not leak from one call into the next), and through
+     * failed calls: every report equals replylint_lint()'s. */
+    replylint_ruleset *rs = NULL;
+    ck_assert_int_eq(replylint_ruleset_default(&rs, &err), 0);
+    size_t n_texts = 0, cap = 4096;
+    const char **texts = malloc(cap * sizeof(*texts));
+    ck_assert_ptr_nonnull(texts);
+    for (size_t i = 0; i < replylint_ruleset_count(rs); i++) {
+        const replylint_rule *rule = replylint_ruleset_get(rs, i);
+        for (int bad = 0; bad < 2; bad++)
+            for (size_t k = 0; k < replylint_rule_example_count(rule, bad) && n_texts < cap; k++)
+                texts[n_texts++] = replylint_rule_example(rule, bad, k);
+    }
+    size_t long_len = 0;
+    for (size_t i = 0; i < n_texts; i++)
+        long_len += strlen(texts[i]) + 1;
+    char *all = malloc(long_len + 1);
+    ck_assert_ptr_nonnull(all);
+    all[0] = '\0';
+    for (size_t i = 0; i < n_texts; i++) {
+        strcat(all, texts[i]);
+        strcat(all, "\n");
+    }
+    static const char bad_utf8[] = "Здравствуйте, \xff";
+    const char *order[] = {all, "", bad_utf8};
+    for (size_t round = 0; round < 2; round++)
+        for (size_t i = 0; i < n_texts + 3; i++) {
+            const char *t = i < 3 ? order[i] : texts[(i * 7 + round) % n_texts];
+            if (round && i % 5 == 0)
+                t = all;
+            replylint_report *plain = NULL, *with = NULL;
+            replylint_error e1, e2;
+            int rc1 = replylint_lint(&plain, rs, t, strlen(t), NULL, &e1);
+            int rc2 = replylint_lint_with_scratch(&with, rs, sc, t, strlen(t), NULL, &e2);
+            ck_assert_int_eq(rc1, rc2);
+            if (rc1 == 0)
+                assert_same_report(plain, with, t);
+            else
+                ck_assert_str_eq(e1.message, e2.message);
+            replylint_report_free(plain);
+            replylint_report_free(with);
+        }
+    /* NULL scratch: replylint_lint(). */
+    ck_assert_int_eq(replylint_lint_with_scratch(&r, rs, NULL, all, strlen(all), NULL, &err), 0);
+    ck_assert_uint_gt(replylint_report_count(r), n_texts / 4);
+    replylint_report_free(r);
+    free(all);
+    free(texts);
+    replylint_scratch_free(sc);
+    replylint_ruleset_free(rs);
+}
+END_TEST
+
 Suite *api_suite(void)
 {
     Suite *s = suite_create("api");
@@ -135,6 +230,7 @@ Suite *api_suite(void)
     tcase_add_test(tc, test_options_init);
     tcase_add_test(tc, test_null_arguments);
     tcase_add_test(tc, test_report_outlives_ruleset);
+    tcase_add_test(tc, test_scratch);
     suite_add_tcase(s, tc);
     return s;
 }
