@@ -1350,8 +1350,8 @@ static int format_sarif(struct batch *b, const struct item *it, const struct tic
 
 /* ---- Worker: linting ------------------------------------------------------------------ */
 
-static int lint_ticket(const struct audit_ctx *ctx, struct batch *b, struct item *it,
-                       const struct ticket *t)
+static int lint_ticket(const struct audit_ctx *ctx, replylint_scratch *scratch, struct batch *b,
+                       struct item *it, const struct ticket *t)
 {
     replylint_options opts = ctx->opts->lint;
     replylint_report *rep = NULL;
@@ -1362,7 +1362,8 @@ static int lint_ticket(const struct audit_ctx *ctx, struct batch *b, struct item
     opts.agent_name = ctx->opts->agent_is_name ? t->f[F_AGENT] : NULL;
     opts.channel = t->channel;
     memset(&err, 0, sizeof err);
-    rc = replylint_lint(&rep, ctx->rules->rs, t->f[F_TEXT], t->len[F_TEXT], &opts, &err);
+    rc = replylint_lint_with_scratch(&rep, ctx->rules->rs, scratch, t->f[F_TEXT], t->len[F_TEXT],
+                                     &opts, &err);
     if (rc == REPLYLINT_EUTF8)
         return reject(b, it, REJ_UTF8, "invalid UTF-8 in field '%s' at byte %zu",
                       ctx->opts->field[F_TEXT], err.offset);
@@ -1400,7 +1401,8 @@ static int lint_ticket(const struct audit_ctx *ctx, struct batch *b, struct item
     return 0;
 }
 
-static void process_item(const struct audit_ctx *ctx, struct batch *b, struct item *it)
+static void process_item(const struct audit_ctx *ctx, replylint_scratch *scratch, struct batch *b,
+                         struct item *it)
 {
     struct ticket t;
     json_t *root = NULL;
@@ -1417,7 +1419,7 @@ static void process_item(const struct audit_ctx *ctx, struct batch *b, struct it
                                : ticket_from_fields(ctx, b, it, &t);
     if (rc == 0) {
         ticket_normalise(ctx, &t);
-        rc = lint_ticket(ctx, b, it, &t);
+        rc = lint_ticket(ctx, scratch, b, it, &t);
     }
     json_decref(root);
     if (rc != 0) {
@@ -1512,6 +1514,10 @@ static void pipeline_finish_reading(struct pipeline *pl)
 static void *worker_main(void *arg)
 {
     struct pipeline *pl = arg;
+    /* The library's working memory, kept from one reply to the next (NULL if out of
+     * memory: each call then takes its own). */
+    replylint_scratch *scratch = NULL;
+    replylint_scratch_new(&scratch, NULL);
 
     for (;;) {
         struct batch *b;
@@ -1520,13 +1526,14 @@ static void *worker_main(void *arg)
             pthread_cond_wait(&pl->work, &pl->mu);
         if (pl->taken == pl->produced) {
             pthread_mutex_unlock(&pl->mu);
+            replylint_scratch_free(scratch);
             return NULL;
         }
         b = &pl->slots[pl->taken++ % pl->n_slots];
         pthread_mutex_unlock(&pl->mu);
 
         for (size_t i = 0; i < b->n_items; i++)
-            process_item(pl->ctx, b, &b->items[i]);
+            process_item(pl->ctx, scratch, b, &b->items[i]);
 
         pthread_mutex_lock(&pl->mu);
         b->done = 1;

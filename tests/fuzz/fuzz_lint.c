@@ -22,7 +22,8 @@
  * 1 KiB by lib/lint.c, must find what the JIT finds unless either report is incomplete.
  * And with a copy of the default rules stripped of their prefilters (lib/rules.h): no
  * word-start anchoring, no required byte, so every pattern is searched everywhere; the
- * prefilters promise to lose no match.
+ * prefilters promise to lose no match.  And once more with one replylint_scratch kept for
+ * the whole run: the memory of every earlier input must leave no trace in the findings.
  */
 #include "fuzz_common.h"
 #include "rules.h" /* the prefilters, to strip them */
@@ -30,6 +31,7 @@
 static replylint_ruleset *rules;
 static replylint_ruleset *rules_interp;     /* the same, REPLYLINT_BUILD_NO_JIT */
 static replylint_ruleset *rules_everywhere; /* the same, without the regex prefilters */
+static replylint_scratch *scratch;          /* one for the whole run, as a service keeps it */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -54,6 +56,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         fprintf(stderr, "fuzz_lint: default rules: %s\n", err.message);
         abort();
     }
+    if (replylint_scratch_new(&scratch, &err) != 0)
+        abort();
     for (size_t i = 0; i < rules_everywhere->n_matchers; i++) {
         rl_matcher *m = rules_everywhere->matchers[i];
         pcre2_code_free(m->re_at);
@@ -157,6 +161,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc != REPLYLINT_OK) {
         FUZZ_ASSERT(rep == NULL, "*out not NULL on failure");
         fuzz_check_error(rc, &err);
+        replylint_report *rs = NULL;
+        int rc2 = replylint_lint_with_scratch(&rs, rules, scratch, text, len, &o, &err);
+        FUZZ_ASSERT(rc2 == rc && rs == NULL, "with a scratch: %d, without %d", rc2, rc);
     } else {
         fuzz_check_report(rep, text, len, &o);
         /* The interpreter finds what the JIT finds, unless a limit stopped either. */
@@ -167,6 +174,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!replylint_report_incomplete(rep) && !replylint_report_incomplete(ri))
             same_findings(rep, ri, "no-JIT");
         replylint_report_free(ri);
+        /* A scratch changes nothing. */
+        replylint_report *rs = NULL;
+        FUZZ_ASSERT(replylint_lint_with_scratch(&rs, rules, scratch, text, len, &o, &err) ==
+                        REPLYLINT_OK,
+                    "lint with a scratch failed: %s", err.message);
+        same_findings(rep, rs, "with a scratch");
+        replylint_report_free(rs);
         /* The prefilters lose nothing. */
         replylint_report *re = NULL;
         FUZZ_ASSERT(replylint_lint(&re, rules_everywhere, text, len, &o, &err) == REPLYLINT_OK,

@@ -9,7 +9,9 @@
  * Built three ways: plainly and under ASan (ctest "threads"), and with ThreadSanitizer
  * (REPLYLINT_TSAN=ON, ctest "threads_tsan"; tests/tsan/run.sh), which also watches the
  * per-call ubrk_clone() of the rule set's shared ICU sentence iterator, and two threads
- * compiling rule sets of their own while the others lint.
+ * compiling rule sets of their own while the others lint.  The odd threads lint with a
+ * replylint_scratch of their own, kept across all their replies: its memory must leave
+ * no trace in any result.
  *
  *   threads [--threads N] [--replies N] [--rounds N] [--no-jit]
  *
@@ -205,7 +207,8 @@ static replylint_ruleset *shared_rules;
 
 /* ---- results as one string ------------------------------------------------------------- */
 
-static char *digest(const reply *r, int *status)
+/* The results of one reply; with a scratch (each odd thread keeps one) or without. */
+static char *digest(const reply *r, replylint_scratch *scratch, int *status)
 {
     replylint_options o;
     replylint_options_init(&o, REPLYLINT_OPTIONS_VERSION);
@@ -217,7 +220,7 @@ static char *digest(const reply *r, int *status)
     replylint_report *rep = NULL;
     replylint_error err;
     sbuf b = {0};
-    int rc = replylint_lint(&rep, shared_rules, r->text, r->len, &o, &err);
+    int rc = replylint_lint_with_scratch(&rep, shared_rules, scratch, r->text, r->len, &o, &err);
     *status = rc;
     if (rc) {
         sb_printf(&b, "error %d %s\n", rc, err.message);
@@ -283,13 +286,16 @@ static void *work(void *arg)
             atomic_fetch_add(&compiled, 1);
         replylint_ruleset_free(own);
     }
+    replylint_scratch *scratch = NULL;
+    if (w->id % 2 && replylint_scratch_new(&scratch, NULL) != 0)
+        return NULL;
     for (int round = 0; round < rounds; round++) {
         /* Each thread walks the replies in its own order. */
         size_t start = (size_t)w->id * 37 + (size_t)round * 101;
         for (size_t k = 0; k < n_replies; k++) {
             size_t i = (start + k * (size_t)(2 * w->id + 1)) % n_replies;
             int st;
-            char *got = digest(&replies[i], &st);
+            char *got = digest(&replies[i], scratch, &st);
             if (strcmp(got, replies[i].expect) != 0) {
                 if (atomic_fetch_add(&mismatches, 1) < 3)
                     fprintf(stderr,
@@ -301,6 +307,7 @@ static void *work(void *arg)
             free(got);
         }
     }
+    replylint_scratch_free(scratch);
     return NULL;
 }
 
@@ -338,7 +345,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n_replies; i++) {
         make_reply(&replies[i], (int)i);
         int st;
-        replies[i].expect = digest(&replies[i], &st);
+        replies[i].expect = digest(&replies[i], NULL, &st);
         errors += st != 0;
         bytes += replies[i].len;
         const char *p = replies[i].expect;
