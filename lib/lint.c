@@ -1244,52 +1244,41 @@ void replylint_scratch_free(replylint_scratch *s)
     free(s);
 }
 
-/* Lend s's buffers to c (s is left empty, so a failed call cannot free them twice). */
-static void scratch_lend(replylint_scratch *s, lint_ctx *c)
+/* Exchange the growing buffers of s and c, field by field (the names are the same).  At the
+ * start of a call c holds none: it borrows s's and s is left empty, so that a failed call
+ * cannot free them twice; at the end the same exchange gives them back. */
+#define SWAP_FIELD(f)                                                                              \
+    do {                                                                                           \
+        unsigned char t_[sizeof(c->f)];                                                            \
+        memcpy(t_, &c->f, sizeof(t_));                                                             \
+        memcpy(&c->f, &s->f, sizeof(t_));                                                          \
+        memcpy(&s->f, t_, sizeof(t_));                                                             \
+    } while (0)
+static void swap_buffers(replylint_scratch *s, lint_ctx *c)
 {
-    c->folded = s->folded;
-    c->toks = s->toks;
-    c->cap_toks = s->cap_toks;
-    c->slots = s->slots;
-    c->cap_slots = s->cap_slots;
-    c->hits = s->hits;
-    c->cap_hits = s->cap_hits;
-    c->hits2 = s->hits2;
-    c->cap_hits2 = s->cap_hits2;
-    c->hit_first = s->hit_first;
-    c->hit_count = s->hit_count;
-    c->cap_hit_index = s->cap_hit_index;
-    c->occ = s->occ;
-    c->cap_occ = s->cap_occ;
-    c->md = s->md;
-    memset(s, 0, sizeof(*s));
+    SWAP_FIELD(folded);
+    SWAP_FIELD(toks);
+    SWAP_FIELD(cap_toks);
+    SWAP_FIELD(slots);
+    SWAP_FIELD(cap_slots);
+    SWAP_FIELD(hits);
+    SWAP_FIELD(cap_hits);
+    SWAP_FIELD(hits2);
+    SWAP_FIELD(cap_hits2);
+    SWAP_FIELD(hit_first);
+    SWAP_FIELD(hit_count);
+    SWAP_FIELD(cap_hit_index);
+    SWAP_FIELD(occ);
+    SWAP_FIELD(cap_occ);
+    SWAP_FIELD(md);
 }
-
-/* Take c's buffers back into s. */
-static void scratch_keep(replylint_scratch *s, lint_ctx *c)
-{
-    s->folded = c->folded;
-    s->toks = c->toks;
-    s->cap_toks = c->cap_toks;
-    s->slots = c->slots;
-    s->cap_slots = c->cap_slots;
-    s->hits = c->hits;
-    s->cap_hits = c->cap_hits;
-    s->hits2 = c->hits2;
-    s->cap_hits2 = c->cap_hits2;
-    s->hit_first = c->hit_first;
-    s->hit_count = c->hit_count;
-    s->cap_hit_index = c->cap_hit_index;
-    s->occ = c->occ;
-    s->cap_occ = c->cap_occ;
-    s->md = c->md;
-}
+#undef SWAP_FIELD
 
 /* Free what c holds, or give the growing buffers back to the scratch they came from. */
 static void ctx_free(lint_ctx *c, replylint_scratch *scratch)
 {
     if (scratch) {
-        scratch_keep(scratch, c);
+        swap_buffers(scratch, c);
     } else {
         replylint__folded_free(&c->folded);
         free(c->toks);
@@ -1357,7 +1346,7 @@ int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs,
     lint_ctx c;
     memset(&c, 0, sizeof(c));
     if (scratch)
-        scratch_lend(scratch, &c);
+        swap_buffers(scratch, &c);
     c.rs = rs;
     c.opts = opts;
     c.text = text;
