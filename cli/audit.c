@@ -41,13 +41,8 @@
 #include <jansson.h>
 
 #include "audit.h"
+#include "common.h"
 #include "replylint.h"
-
-#if defined(__GNUC__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
@@ -143,41 +138,6 @@ static void buf_free(struct buf *b)
     b->len = b->cap = 0;
 }
 
-/* Length of the valid UTF-8 prefix of s; equal to len when all of it is valid. */
-static size_t utf8_valid_prefix(const char *str, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-
-    while (i < len) {
-        unsigned c = s[i];
-        size_t n;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            n = 2;
-        else if (c >= 0xE0 && c <= 0xEF)
-            n = 3;
-        else if (c >= 0xF0 && c <= 0xF4)
-            n = 4;
-        else
-            return i;
-        if (i + n > len)
-            return i;
-        for (size_t k = 1; k < n; k++)
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
-        /* Overlong forms, surrogates and code points past U+10FFFF. */
-        if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) ||
-            (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))
-            return i;
-        i += n;
-    }
-    return len;
-}
-
 /* Code points in s[0, len) of valid UTF-8. */
 static size_t utf8_count(const char *s, size_t len)
 {
@@ -194,12 +154,6 @@ static double now_seconds(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static const char *severity_label(int sev)
-{
-    const char *name = replylint_severity_name((replylint_severity)sev);
-    return name ? name : "unknown";
 }
 
 /* ---- Options -------------------------------------------------------------------------- */
@@ -235,6 +189,9 @@ struct audit_opts {
     enum progress_mode progress;
     int agent_is_name; /* pass the agent field to the signature check */
 };
+
+/* Where a usage error points the user. */
+#define HELP_COMMAND "replylint audit --help"
 
 static const char *const help_lines[] = {
     "Usage: replylint audit [FILE...|-] [OPTIONS]",
@@ -272,63 +229,21 @@ static const char *const help_lines[] = {
     "findings at --fail-level; 2 usage, I/O or rule-file errors.",
 };
 
-static void print_help(FILE *out)
-{
-    for (size_t i = 0; i < sizeof help_lines / sizeof help_lines[0]; i++) {
-        fputs(help_lines[i], out);
-        fputc('\n', out);
-    }
-}
-
-static void usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
-
-static void usage_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    fputs("replylint: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\nTry 'replylint audit --help' for more information.\n", stderr);
-    va_end(ap);
-}
-
-struct choice {
-    const char *name;
-    int value;
-};
-
-static const struct choice input_choices[] = {
+static const struct cli_choice input_choices[] = {
     {"jsonl", INPUT_JSONL}, {"csv", INPUT_CSV}, {NULL, 0}};
-static const struct choice format_choices[] = {
+static const struct cli_choice format_choices[] = {
     {"jsonl", OUT_JSONL}, {"csv", OUT_CSV}, {"sarif", OUT_SARIF}, {"none", OUT_NONE}, {NULL, 0}};
-static const struct choice lang_choices[] = {
+static const struct cli_choice lang_choices[] = {
     {"auto", REPLYLINT_LANG_AUTO}, {"ru", REPLYLINT_LANG_RU}, {"en", REPLYLINT_LANG_EN}, {NULL, 0}};
-static const struct choice channel_choices[] = {
+static const struct cli_choice channel_choices[] = {
     {"chat", REPLYLINT_CHANNEL_CHAT}, {"email", REPLYLINT_CHANNEL_EMAIL}, {NULL, 0}};
-static const struct choice level_choices[] = {{"suggestion", REPLYLINT_SEV_SUGGESTION},
-                                              {"warning", REPLYLINT_SEV_WARNING},
-                                              {"error", REPLYLINT_SEV_ERROR},
-                                              {NULL, 0}};
-static const struct choice yes_no_choices[] = {{"yes", 1}, {"no", 0}, {NULL, 0}};
-static const struct choice progress_choices[] = {
+static const struct cli_choice level_choices[] = {{"suggestion", REPLYLINT_SEV_SUGGESTION},
+                                                  {"warning", REPLYLINT_SEV_WARNING},
+                                                  {"error", REPLYLINT_SEV_ERROR},
+                                                  {NULL, 0}};
+static const struct cli_choice yes_no_choices[] = {{"yes", 1}, {"no", 0}, {NULL, 0}};
+static const struct cli_choice progress_choices[] = {
     {"auto", PROGRESS_AUTO}, {"always", PROGRESS_ALWAYS}, {"never", PROGRESS_NEVER}, {NULL, 0}};
-
-static int parse_choice(const char *option, const char *value, const struct choice *choices,
-                        int *out)
-{
-    for (const struct choice *c = choices; c->name; c++) {
-        if (strcmp(c->name, value) == 0) {
-            *out = c->value;
-            return 0;
-        }
-    }
-    fprintf(stderr, "replylint: invalid value '%s' for --%s (expected ", value, option);
-    for (const struct choice *c = choices; c->name; c++)
-        fprintf(stderr, "%s%s", c == choices ? "" : c[1].name ? ", " : " or ", c->name);
-    fputs(")\nTry 'replylint audit --help' for more information.\n", stderr);
-    return -1;
-}
 
 static int parse_count(const char *option, const char *value, unsigned long max, unsigned long *out)
 {
@@ -338,7 +253,8 @@ static int parse_count(const char *option, const char *value, unsigned long max,
     errno = 0;
     v = strtoul(value, &end, 10);
     if (errno || end == value || *end || value[0] == '-' || v > max) {
-        usage_error("--%s needs a whole number from 0 to %lu, got '%s'", option, max, value);
+        cli_usage_error(HELP_COMMAND, "--%s needs a whole number from 0 to %lu, got '%s'", option,
+                        max, value);
         return -1;
     }
     *out = v;
@@ -354,7 +270,7 @@ static int apply_option(struct audit_opts *o, const char *name, const char *valu
     for (int f = 0; f < N_FIELDS; f++) {
         if (strcmp(name, field_options[f]) == 0) {
             if (!*value) {
-                usage_error("--%s needs a field name", name);
+                cli_usage_error(HELP_COMMAND, "--%s needs a field name", name);
                 return -1;
             }
             o->field[f] = value;
@@ -363,7 +279,7 @@ static int apply_option(struct audit_opts *o, const char *name, const char *valu
     }
     if (strcmp(name, "rules") == 0) {
         if (!*value) {
-            usage_error("--rules needs a file path");
+            cli_usage_error(HELP_COMMAND, "--rules needs a file path");
             return -1;
         }
         o->rule_files[o->n_rule_files++] = value;
@@ -371,7 +287,7 @@ static int apply_option(struct audit_opts *o, const char *name, const char *valu
     }
     if (strcmp(name, "html") == 0) {
         if (!*value) {
-            usage_error("--html needs a file path");
+            cli_usage_error(HELP_COMMAND, "--html needs a file path");
             return -1;
         }
         o->html_path = value;
@@ -381,7 +297,7 @@ static int apply_option(struct audit_opts *o, const char *name, const char *valu
         if (parse_count(name, value, MAX_JOBS, &n) != 0)
             return -1;
         if (n == 0) {
-            usage_error("--jobs needs at least 1");
+            cli_usage_error(HELP_COMMAND, "--jobs needs at least 1");
             return -1;
         }
         o->jobs = (unsigned)n;
@@ -393,22 +309,29 @@ static int apply_option(struct audit_opts *o, const char *name, const char *valu
         o->worst = n;
         return 0;
     }
-    if (strcmp(name, "input") == 0 && parse_choice(name, value, input_choices, &v) == 0)
+    if (strcmp(name, "input") == 0 &&
+        cli_parse_choice(name, value, input_choices, HELP_COMMAND, &v) == 0)
         o->input = (enum input_kind)v;
-    else if (strcmp(name, "format") == 0 && parse_choice(name, value, format_choices, &v) == 0)
+    else if (strcmp(name, "format") == 0 &&
+             cli_parse_choice(name, value, format_choices, HELP_COMMAND, &v) == 0)
         o->format = (enum out_format)v;
-    else if (strcmp(name, "lang") == 0 && parse_choice(name, value, lang_choices, &v) == 0)
+    else if (strcmp(name, "lang") == 0 &&
+             cli_parse_choice(name, value, lang_choices, HELP_COMMAND, &v) == 0)
         o->lint.lang = (replylint_lang)v;
-    else if (strcmp(name, "channel") == 0 && parse_choice(name, value, channel_choices, &v) == 0)
+    else if (strcmp(name, "channel") == 0 &&
+             cli_parse_choice(name, value, channel_choices, HELP_COMMAND, &v) == 0)
         o->lint.channel = (replylint_channel)v;
-    else if (strcmp(name, "fail-level") == 0 && parse_choice(name, value, level_choices, &v) == 0)
+    else if (strcmp(name, "fail-level") == 0 &&
+             cli_parse_choice(name, value, level_choices, HELP_COMMAND, &v) == 0)
         o->fail_level = (replylint_severity)v;
-    else if (strcmp(name, "defaults") == 0 && parse_choice(name, value, yes_no_choices, &v) == 0)
+    else if (strcmp(name, "defaults") == 0 &&
+             cli_parse_choice(name, value, yes_no_choices, HELP_COMMAND, &v) == 0)
         o->no_defaults = !v;
     else if (strcmp(name, "agent-is-name") == 0 &&
-             parse_choice(name, value, yes_no_choices, &v) == 0)
+             cli_parse_choice(name, value, yes_no_choices, HELP_COMMAND, &v) == 0)
         o->agent_is_name = v;
-    else if (strcmp(name, "progress") == 0 && parse_choice(name, value, progress_choices, &v) == 0)
+    else if (strcmp(name, "progress") == 0 &&
+             cli_parse_choice(name, value, progress_choices, HELP_COMMAND, &v) == 0)
         o->progress = (enum progress_mode)v;
     else
         return -1; /* parse_choice has reported a bad value; unknown names are caught earlier */
@@ -436,14 +359,14 @@ static int parse_option(struct audit_opts *o, int argc, char **argv, int *i)
     char option[32];
 
     if (strncmp(arg, "--", 2) != 0 || !known_option(name, len) || len >= sizeof option) {
-        usage_error("unknown option '%.*s' for 'audit'",
-                    (int)(eq ? (size_t)(eq - arg) : strlen(arg)), arg);
+        cli_usage_error(HELP_COMMAND, "unknown option '%.*s' for 'audit'",
+                        (int)(eq ? (size_t)(eq - arg) : strlen(arg)), arg);
         return -1;
     }
     memcpy(option, name, len);
     option[len] = '\0';
     if (!eq && *i + 1 >= argc) {
-        usage_error("option '--%s' needs a value", option);
+        cli_usage_error(HELP_COMMAND, "option '--%s' needs a value", option);
         return -1;
     }
     return apply_option(o, option, eq ? eq + 1 : argv[++*i]);
@@ -482,14 +405,15 @@ static int resolve_inputs(struct audit_opts *o)
                       : is_stdin             ? INPUT_AUTO
                                              : kind_by_extension(f);
         if (o->kinds[i] == INPUT_AUTO) {
-            usage_error("cannot tell the format of '%s': name it .jsonl or .csv, or pass "
-                        "--input jsonl|csv",
-                        is_stdin ? "<stdin>" : f);
+            cli_usage_error(HELP_COMMAND,
+                            "cannot tell the format of '%s': name it .jsonl or .csv, or pass "
+                            "--input jsonl|csv",
+                            is_stdin ? "<stdin>" : f);
             return -1;
         }
     }
     if (stdin_uses > 1) {
-        usage_error("'-' (standard input) may be given only once");
+        cli_usage_error(HELP_COMMAND, "'-' (standard input) may be given only once");
         return -1;
     }
     return 0;
@@ -554,38 +478,6 @@ static enum parse_result parse_args(struct audit_opts *o, int argc, char **argv)
 }
 
 /* ---- Rules ---------------------------------------------------------------------------- */
-
-/* The defaults plus every --rules file, in order, as `check` does; errors read like a
- * compiler's so that editors can jump to the rule file. */
-static int load_rules(const struct audit_opts *o, replylint_ruleset **out)
-{
-    replylint_error err;
-    replylint_builder *b = NULL;
-    const char *current = NULL, *source;
-    int rc;
-
-    memset(&err, 0, sizeof err);
-    rc = replylint_builder_new(&b, o->no_defaults ? REPLYLINT_BUILD_NO_DEFAULTS : 0, NULL, &err);
-    for (size_t i = 0; rc == REPLYLINT_OK && i < o->n_rule_files; i++) {
-        current = o->rule_files[i];
-        rc = replylint_builder_add_file(b, current, &err);
-    }
-    if (rc == REPLYLINT_OK) {
-        current = NULL;
-        rc = replylint_builder_compile(out, b, &err);
-    }
-    replylint_builder_free(b);
-    if (rc == REPLYLINT_OK)
-        return 0;
-    source = err.source[0] ? err.source : current;
-    fputs("replylint: ", stderr);
-    if (source && err.line)
-        fprintf(stderr, "%s:%lu:%lu: ", source, (unsigned long)err.line, (unsigned long)err.column);
-    else if (source)
-        fprintf(stderr, "%s: ", source);
-    fprintf(stderr, "error: %s\n", err.message[0] ? err.message : replylint_strerror(rc));
-    return -1;
-}
 
 /*
  * The rule set seen as tables: rule i (the library's order, sorted by id) and its
@@ -914,7 +806,7 @@ static int ticket_from_fields(const struct audit_ctx *ctx, struct batch *b, stru
             continue;
         t->f[f] = b->data.data + it->field[f];
         t->len[f] = it->field_len[f];
-        if (f != F_TEXT && utf8_valid_prefix(t->f[f], t->len[f]) != t->len[f])
+        if (f != F_TEXT && cli_utf8_valid_prefix(t->f[f], t->len[f]) != t->len[f])
             return reject(b, it, REJ_UTF8, "invalid UTF-8 in field '%s'", ctx->opts->field[f]);
         if (f != F_TEXT && memchr(t->f[f], '\0', t->len[f]))
             t->len[f] = strlen(t->f[f]);
@@ -972,19 +864,6 @@ static const char *static_language(const char *lang)
     return strcmp(lang, "ru") == 0 ? "ru" : strcmp(lang, "en") == 0 ? "en" : "??";
 }
 
-/* The diagnostic's byte range, clamped to the text so that a bad range cannot crash us. */
-static void diag_span(const replylint_diag *d, size_t text_len, size_t *start, size_t *end)
-{
-    if (replylint_diag_offsets(d, REPLYLINT_UNIT_BYTE, start, end) != REPLYLINT_OK)
-        *start = *end = 0;
-    if (*start > text_len)
-        *start = text_len;
-    if (*end < *start)
-        *end = *start;
-    if (*end > text_len)
-        *end = text_len;
-}
-
 static int record_findings(const struct audit_ctx *ctx, struct batch *b, struct item *it,
                            const struct ticket *t, const replylint_report *rep)
 {
@@ -1003,7 +882,7 @@ static int record_findings(const struct audit_ctx *ctx, struct batch *b, struct 
         f->severity = (int)replylint_diag_severity(d);
         f->line = replylint_diag_line(d);
         f->column = replylint_diag_column(d);
-        diag_span(d, t->len[F_TEXT], &f->start, &f->end);
+        cli_diag_span(d, t->len[F_TEXT], &f->start, &f->end);
         f->message = buf_add_string(&b->strings, message, strlen(message));
         if (f->message == NO_VALUE)
             return -1;
@@ -1014,37 +893,12 @@ static int record_findings(const struct audit_ctx *ctx, struct batch *b, struct 
 
 /* ---- Worker: output formats ----------------------------------------------------------- */
 
-/* JSON strings must be UTF-8; a file name in a fallback id may not be, so bad bytes
- * become U+FFFD rather than make the whole object fail. */
-static json_t *json_text(const char *s, size_t len)
-{
-    json_t *j = json_stringn(s, len);
-    struct buf fixed = {NULL, 0, 0};
-
-    if (j)
-        return j;
-    for (size_t i = 0; i < len;) {
-        size_t ok = utf8_valid_prefix(s + i, len - i);
-        if (buf_append(&fixed, s + i, ok) != 0)
-            break;
-        i += ok;
-        if (i < len) {
-            if (buf_append(&fixed, "\xEF\xBF\xBD", 3) != 0)
-                break;
-            i++;
-        }
-    }
-    j = fixed.data ? json_stringn(fixed.data, fixed.len) : json_string("");
-    buf_free(&fixed);
-    return j;
-}
-
 /*
  * Per-ticket JSON is built key by key rather than with json_pack(): it runs for every
  * finding of every ticket, and the format-string parsing and UTF-8 re-checks of json_pack
  * cost as much as the linting.  Library strings are UTF-8 by the API's contract and the
  * flagged text lies inside a reply the library has validated, so those skip jansson's
- * check (the _nocheck calls); ids, agents and file names still go through json_text().
+ * check (the _nocheck calls); ids, agents and file names still go through cli_json_text().
  * The first failure sticks, so that a builder is checked once, at the end.
  */
 struct jobj {
@@ -1089,21 +943,6 @@ static json_t *jobj_done(struct jobj *j)
     return j->obj;
 }
 
-static json_t *suggestions_json(const replylint_diag *d)
-{
-    json_t *list = json_array();
-    size_t n = replylint_diag_suggestion_count(d);
-
-    for (size_t i = 0; list && i < n; i++) {
-        const char *s = replylint_diag_suggestion(d, i);
-        if (json_array_append_new(list, json_string_nocheck(s ? s : "")) != 0) {
-            json_decref(list);
-            list = NULL;
-        }
-    }
-    return list;
-}
-
 /* Exactly the fields of `check --format json`, so that tools reading one read both. */
 static json_t *diag_json(const struct ticket *t, const replylint_diag *d)
 {
@@ -1113,10 +952,10 @@ static json_t *diag_json(const struct ticket *t, const replylint_diag *d)
     replylint_diag_offsets(d, REPLYLINT_UNIT_BYTE, &bytes[0], &bytes[1]);
     replylint_diag_offsets(d, REPLYLINT_UNIT_CODEPOINT, &cps[0], &cps[1]);
     replylint_diag_offsets(d, REPLYLINT_UNIT_UTF16, &units[0], &units[1]);
-    diag_span(d, t->len[F_TEXT], &start, &end);
+    cli_diag_span(d, t->len[F_TEXT], &start, &end);
     jobj_str(&j, "rule", replylint_diag_rule(d));
     jobj_str(&j, "category", replylint_diag_category(d));
-    jobj_str(&j, "severity", severity_label((int)replylint_diag_severity(d)));
+    jobj_str(&j, "severity", cli_severity_label((replylint_severity)replylint_diag_severity(d)));
     jobj_str(&j, "message", replylint_diag_message(d));
     jobj_int(&j, "line", replylint_diag_line(d));
     jobj_int(&j, "column", replylint_diag_column(d));
@@ -1127,14 +966,14 @@ static json_t *diag_json(const struct ticket *t, const replylint_diag *d)
     jobj_int(&j, "utf16_start", units[0]);
     jobj_int(&j, "utf16_end", units[1]);
     jobj_put(&j, "text", json_stringn_nocheck(t->f[F_TEXT] + start, end - start));
-    jobj_put(&j, "suggestions", suggestions_json(d));
+    jobj_put(&j, "suggestions", cli_suggestions_json(d));
     return jobj_done(&j);
 }
 
 static json_t *agent_json(const struct batch *b, const struct item *it)
 {
     return it->agent == NO_VALUE ? json_null()
-                                 : json_text(b->strings.data + it->agent, it->agent_len);
+                                 : cli_json_text(b->strings.data + it->agent, it->agent_len);
 }
 
 /*
@@ -1178,7 +1017,7 @@ static int format_jsonl(struct batch *b, const struct item *it, const struct tic
             diags = NULL;
         }
     }
-    jobj_put(&j, "id", json_text(b->strings.data + it->id, it->id_len));
+    jobj_put(&j, "id", cli_json_text(b->strings.data + it->id, it->id_len));
     jobj_put(&j, "agent", agent_json(b, it));
     jobj_str(&j, "language", it->language);
     jobj_put(&j, "score", json_real(it->score));
@@ -3014,7 +2853,7 @@ static void html_categories(const struct html_report *h)
                     "fill=\"%s\"><title>",
                     x, y, w, severity_colors[sev]);
             html_str(h->out, rt->categories[rows[r].index]);
-            fprintf(h->out, ": %" PRIu64 " %s</title></rect>\n", s[sev], severity_label(sev));
+            fprintf(h->out, ": %" PRIu64 " %s</title></rect>\n", s[sev], cli_severity_label(sev));
             x += w;
         }
         fprintf(h->out, "<text class=\"val\" x=\"%.1f\" y=\"%.1f\">%s</text>\n", x + 6, y + 13,
@@ -3159,7 +2998,7 @@ static void html_mark_title(FILE *out, const struct worst_entry *w, const struct
         if (!hit)
             continue;
         fputs(first ? "" : "&#10;", out);
-        fprintf(out, "%s: ", severity_label(f->severity));
+        fprintf(out, "%s: ", cli_severity_label(f->severity));
         html_str(out, w->messages[i]);
         fputs(" [", out);
         html_str(out, f->rule == UINT32_MAX ? "?" : rt->ids[f->rule]);
@@ -3202,7 +3041,7 @@ static void html_marked_text(FILE *out, const struct worst_entry *w, const struc
         for (size_t i = 0; i < w->n_findings; i++) {
             if (w->findings[i].start == a && w->findings[i].end == a) {
                 fprintf(out, "<mark class=\"sev-%s point\" title=\"",
-                        severity_label(w->findings[i].severity));
+                        cli_severity_label(w->findings[i].severity));
                 html_mark_title(out, w, rt, a, a, 1);
                 fputs("\">&#9663;</mark>", out);
                 break;
@@ -3214,7 +3053,7 @@ static void html_marked_text(FILE *out, const struct worst_entry *w, const struc
         if (b <= a)
             continue;
         if (covering(w, a, b, &sev)) {
-            fprintf(out, "<mark class=\"sev-%s\" title=\"", severity_label(sev));
+            fprintf(out, "<mark class=\"sev-%s\" title=\"", cli_severity_label(sev));
             html_mark_title(out, w, rt, a, b, 0);
             fputs("\">", out);
             html_put(out, w->text + a, b - a);
@@ -3243,7 +3082,7 @@ static void html_findings_list(FILE *out, const struct worst_entry *w, const str
     fputs("<ol class=\"findings\">\n", out);
     for (size_t i = 0; i < w->n_findings; i++) {
         const struct finding *f = &w->findings[i];
-        const char *sev = severity_label(f->severity);
+        const char *sev = cli_severity_label(f->severity);
         fprintf(out, "<li><span class=\"sev sev-%s\">%s</span><span>", sev, sev);
         html_str(out, w->messages[i]);
         fputs(" <code>", out);
@@ -3462,7 +3301,7 @@ int audit_main(int argc, char **argv)
     }
     switch (parse_args(&o, argc, argv)) {
     case PARSE_HELP:
-        print_help(stdout);
+        cli_print_lines(stdout, help_lines, sizeof help_lines / sizeof help_lines[0]);
         opts_free(&o);
         return EXIT_CLEAN;
     case PARSE_ERROR:
@@ -3474,7 +3313,7 @@ int audit_main(int argc, char **argv)
     /* Open the report first: a typo in its path should not cost a whole audit. */
     if (o.html_path && !(html = fopen(o.html_path, "w"))) {
         fprintf(stderr, "replylint: %s: %s\n", o.html_path, strerror(errno));
-    } else if (load_rules(&o, &rs) == 0) {
+    } else if (cli_load_rules(o.rule_files, o.n_rule_files, o.no_defaults, &rs) == 0) {
         if (rule_table_init(&rt, rs) != 0) {
             fputs("replylint: out of memory\n", stderr);
         } else {

@@ -18,13 +18,8 @@
 #include <jansson.h>
 
 #include "audit.h"
+#include "common.h"
 #include "replylint.h"
-
-#if defined(__GNUC__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
 
 /* Exit status: findings (1) are the normal result of linting; trouble (2) means the run
  * itself could not be trusted, so it wins over findings. */
@@ -83,6 +78,9 @@ struct checker {
 
 /* ---- Messages ----------------------------------------------------------------------- */
 
+/* Where a usage error points the user. */
+#define HELP_COMMAND "replylint --help"
+
 static const char *const help_lines[] = {
     "Usage: replylint check [FILE...] [OPTIONS]",
     "       replylint fix [FILE|-] [--name NAME] [--agent NAME] [--channel C] [--lang L]",
@@ -127,51 +125,10 @@ static const char *const help_lines[] = {
     "2 a usage error, an unreadable file, invalid UTF-8 or a bad rule file.",
 };
 
-static void print_help(FILE *out)
-{
-    for (size_t i = 0; i < sizeof help_lines / sizeof help_lines[0]; i++) {
-        fputs(help_lines[i], out);
-        fputc('\n', out);
-    }
-}
-
-static void usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
-
-static void usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("replylint: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\nTry 'replylint --help' for more information.\n", stderr);
-    va_end(ap);
-}
-
 /* The library's own message when it gave one, else the generic text of the status. */
 static const char *error_text(const replylint_error *err, int status)
 {
     return err->message[0] ? err->message : replylint_strerror(status);
-}
-
-/* Rule-file errors read like compiler errors so that editors can jump to them. */
-static void report_rules_error(const replylint_error *err, int status, const char *fallback)
-{
-    const char *source = err->source[0] ? err->source : fallback;
-
-    fflush(stdout);
-    fputs("replylint: ", stderr);
-    if (source && err->line)
-        fprintf(stderr, "%s:%lu:%lu: ", source, (unsigned long)err->line,
-                (unsigned long)err->column);
-    else if (source)
-        fprintf(stderr, "%s: ", source);
-    fprintf(stderr, "error: %s\n", error_text(err, status));
-}
-
-static const char *severity_label(replylint_severity sev)
-{
-    const char *name = replylint_severity_name(sev);
-    return name ? name : "unknown";
 }
 
 static const char *severity_sgr(const struct style *st, replylint_severity sev)
@@ -392,32 +349,6 @@ static int read_stream(FILE *fp, size_t limit, char **out, size_t *out_len)
     return 0;
 }
 
-/* JSON strings must be UTF-8; a file name may not be, so bad bytes become U+FFFD. */
-static json_t *json_text(const char *s, size_t len)
-{
-    json_t *j = json_stringn(s, len);
-    char *copy;
-    size_t n = 0;
-
-    if (j || !(copy = malloc(len * 3 + 1)))
-        return j;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        size_t step = utf8_next(s + i, len - i, &cp);
-        if (cp == 0xFFFD && step == 1) {
-            memcpy(copy + n, "\xEF\xBF\xBD", 3);
-            n += 3;
-        } else {
-            memcpy(copy + n, s + i, step);
-            n += step;
-        }
-        i += step;
-    }
-    j = json_stringn(copy, n);
-    free(copy);
-    return j;
-}
-
 static int emit_json(json_t *obj)
 {
     /* Three significant digits print every one-decimal score from 0.0 to 10.0 exactly. */
@@ -451,7 +382,7 @@ static void report_input_error(const struct checker *ck, const char *name, const
     fflush(stdout);
     fprintf(stderr, "replylint: %s: %s\n", name, msg);
     if (ck->cli->format == FORMAT_JSON)
-        emit_json(json_pack("{s:o, s:s}", "file", json_text(name, strlen(name)), "error", msg));
+        emit_json(json_pack("{s:o, s:s}", "file", cli_json_text(name, strlen(name)), "error", msg));
 }
 
 static int read_input(const struct checker *ck, const char *arg, struct input *in)
@@ -478,46 +409,7 @@ static int read_input(const struct checker *ck, const char *arg, struct input *i
 
 /* ---- Rule sets ---------------------------------------------------------------------- */
 
-/* The defaults plus every --rules file, in order, so later files override earlier ones. */
-static int load_rules(const struct cli *cli, replylint_ruleset **out)
-{
-    replylint_error err;
-    replylint_builder *b = NULL;
-    const char *current = NULL;
-    int rc;
-
-    memset(&err, 0, sizeof err);
-    rc = replylint_builder_new(&b, cli->no_defaults ? REPLYLINT_BUILD_NO_DEFAULTS : 0, NULL, &err);
-    for (size_t i = 0; rc == REPLYLINT_OK && i < cli->n_rule_files; i++) {
-        current = cli->rule_files[i];
-        rc = replylint_builder_add_file(b, current, &err);
-    }
-    if (rc == REPLYLINT_OK) {
-        current = NULL;
-        rc = replylint_builder_compile(out, b, &err);
-    }
-    replylint_builder_free(b);
-    if (rc != REPLYLINT_OK) {
-        report_rules_error(&err, rc, current);
-        return -1;
-    }
-    return 0;
-}
-
 /* ---- check: text output ------------------------------------------------------------- */
-
-/* The diagnostic's byte range, clamped to the text so that a bad range cannot crash us. */
-static void diag_span(const replylint_diag *d, size_t text_len, size_t *start, size_t *end)
-{
-    if (replylint_diag_offsets(d, REPLYLINT_UNIT_BYTE, start, end) != REPLYLINT_OK)
-        *start = *end = 0;
-    if (*start > text_len)
-        *start = text_len;
-    if (*end < *start)
-        *end = *start;
-    if (*end > text_len)
-        *end = text_len;
-}
 
 /*
  * The caret line under the flagged part of the source line.  Tabs are copied so that the
@@ -613,10 +505,10 @@ static void print_diag_text(FILE *out, const struct input *in, const replylint_d
     const char *message = replylint_diag_message(d);
     size_t start, end;
 
-    diag_span(d, in->len, &start, &end);
+    cli_diag_span(d, in->len, &start, &end);
     fprintf(out, "%s%s:%lu:%lu:%s %s%s:%s ", sgr(st, SGR_BOLD), in->name,
             (unsigned long)replylint_diag_line(d), (unsigned long)replylint_diag_column(d),
-            sgr(st, SGR_RESET), severity_sgr(st, sev), severity_label(sev), sgr(st, SGR_RESET));
+            sgr(st, SGR_RESET), severity_sgr(st, sev), cli_severity_label(sev), sgr(st, SGR_RESET));
     put_text(out, message, strlen(message), 0);
     fprintf(out, " %s[%s]%s\n", severity_sgr(st, sev), replylint_diag_rule(d), sgr(st, SGR_RESET));
     print_excerpt(out, in, start, end, st);
@@ -662,21 +554,6 @@ static void print_report_text(const struct checker *ck, const struct input *in,
 
 /* ---- check: JSON output ------------------------------------------------------------- */
 
-static json_t *suggestions_json(const replylint_diag *d)
-{
-    json_t *list = json_array();
-    size_t n = replylint_diag_suggestion_count(d);
-
-    for (size_t i = 0; list && i < n; i++) {
-        const char *s = replylint_diag_suggestion(d, i);
-        if (json_array_append_new(list, json_string(s ? s : "")) != 0) {
-            json_decref(list);
-            list = NULL;
-        }
-    }
-    return list;
-}
-
 static json_t *diag_json(const struct input *in, const replylint_diag *d)
 {
     size_t bytes[2] = {0, 0}, cps[2] = {0, 0}, units[2] = {0, 0}, start, end;
@@ -686,12 +563,12 @@ static json_t *diag_json(const struct input *in, const replylint_diag *d)
     replylint_diag_offsets(d, REPLYLINT_UNIT_UTF16, &units[0], &units[1]);
     /* The flagged text is cut from our own buffer: it may hold NUL bytes, which the
      * NUL-terminated replylint_diag_text() cannot carry. */
-    diag_span(d, in->len, &start, &end);
+    cli_diag_span(d, in->len, &start, &end);
     /* clang-format off */
     return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
                      "rule", replylint_diag_rule(d),
                      "category", replylint_diag_category(d),
-                     "severity", severity_label(replylint_diag_severity(d)),
+                     "severity", cli_severity_label(replylint_diag_severity(d)),
                      "message", replylint_diag_message(d),
                      "line", (json_int_t)replylint_diag_line(d),
                      "column", (json_int_t)replylint_diag_column(d),
@@ -701,8 +578,8 @@ static json_t *diag_json(const struct input *in, const replylint_diag *d)
                      "cp_end", (json_int_t)cps[1],
                      "utf16_start", (json_int_t)units[0],
                      "utf16_end", (json_int_t)units[1],
-                     "text", json_text(in->data + start, end - start),
-                     "suggestions", suggestions_json(d));
+                     "text", cli_json_text(in->data + start, end - start),
+                     "suggestions", cli_suggestions_json(d));
     /* clang-format on */
 }
 
@@ -719,7 +596,7 @@ static json_t *report_json(const struct input *in, const replylint_report *rep)
     }
     /* clang-format off */
     return json_pack("{s:o, s:s, s:f, s:I, s:b, s:o}",
-                     "file", json_text(in->name, strlen(in->name)),
+                     "file", cli_json_text(in->name, strlen(in->name)),
                      "language", replylint_report_language(rep),
                      "score", replylint_report_score(rep),
                      "words", (json_int_t)replylint_report_words(rep),
@@ -803,7 +680,7 @@ static int cmd_check(const struct cli *cli)
     struct checker ck;
     int status = EXIT_CLEAN;
 
-    if (load_rules(cli, &rs) != 0)
+    if (cli_load_rules(cli->rule_files, cli->n_rule_files, cli->no_defaults, &rs) != 0)
         return EXIT_TROUBLE;
     ck.cli = cli;
     ck.rs = rs;
@@ -831,7 +708,7 @@ static int cmd_fix(const struct cli *cli)
     size_t fixed_len = 0;
     int status = EXIT_CLEAN;
 
-    if (load_rules(cli, &rs) != 0)
+    if (cli_load_rules(cli->rule_files, cli->n_rule_files, cli->no_defaults, &rs) != 0)
         return EXIT_TROUBLE;
     ck.cli = cli;
     ck.rs = rs;
@@ -867,7 +744,7 @@ static json_t *rule_json(const replylint_rule *r)
                      "id", replylint_rule_id(r),
                      "category", replylint_rule_category(r),
                      "language", replylint_rule_language(r),
-                     "severity", severity_label(replylint_rule_severity(r)),
+                     "severity", cli_severity_label(replylint_rule_severity(r)),
                      "kind", replylint_rule_kind(r),
                      "message", replylint_rule_message(r),
                      "rationale", replylint_rule_rationale(r),
@@ -893,7 +770,7 @@ static void rule_columns(const replylint_rule *r, const char *cols[RULE_COLUMNS]
     cols[0] = replylint_rule_id(r);
     cols[1] = replylint_rule_category(r);
     cols[2] = replylint_rule_language(r);
-    cols[3] = severity_label(replylint_rule_severity(r));
+    cols[3] = cli_severity_label(replylint_rule_severity(r));
     cols[4] = replylint_rule_kind(r);
 }
 
@@ -931,7 +808,7 @@ static int cmd_rules(const struct cli *cli)
     replylint_ruleset *rs = NULL;
     int status;
 
-    if (load_rules(cli, &rs) != 0)
+    if (cli_load_rules(cli->rule_files, cli->n_rule_files, cli->no_defaults, &rs) != 0)
         return EXIT_TROUBLE;
     status = cli->format == FORMAT_JSON ? list_rules_json(rs) : list_rules_text(rs);
     replylint_ruleset_free(rs);
@@ -984,7 +861,7 @@ static void explain_rule(FILE *out, const replylint_rule *r)
     fprintf(out, "%s: %s\n\n", replylint_rule_id(r), replylint_rule_message(r));
     fprintf(out, "  category  %s\n", replylint_rule_category(r));
     fprintf(out, "  kind      %s\n", replylint_rule_kind(r));
-    fprintf(out, "  severity  %s\n", severity_label(replylint_rule_severity(r)));
+    fprintf(out, "  severity  %s\n", cli_severity_label(replylint_rule_severity(r)));
     fprintf(out, "  language  %s\n", replylint_rule_language(r));
     if (line)
         fprintf(out, "  source    %s:%lu\n", source, (unsigned long)line);
@@ -1004,7 +881,7 @@ static int cmd_explain(const struct cli *cli)
     const replylint_rule *r;
     int status = EXIT_CLEAN;
 
-    if (load_rules(cli, &rs) != 0)
+    if (cli_load_rules(cli->rule_files, cli->n_rule_files, cli->no_defaults, &rs) != 0)
         return EXIT_TROUBLE;
     r = replylint_ruleset_find(rs, cli->operands[0]);
     if (r) {
@@ -1021,39 +898,18 @@ static int cmd_explain(const struct cli *cli)
 
 /* ---- Argument parsing ------------------------------------------------------------------ */
 
-struct choice {
-    const char *name;
-    int value;
-};
-
-static const struct choice channel_choices[] = {
+static const struct cli_choice channel_choices[] = {
     {"chat", REPLYLINT_CHANNEL_CHAT}, {"email", REPLYLINT_CHANNEL_EMAIL}, {NULL, 0}};
-static const struct choice lang_choices[] = {
+static const struct cli_choice lang_choices[] = {
     {"auto", REPLYLINT_LANG_AUTO}, {"ru", REPLYLINT_LANG_RU}, {"en", REPLYLINT_LANG_EN}, {NULL, 0}};
-static const struct choice format_choices[] = {
+static const struct cli_choice format_choices[] = {
     {"text", FORMAT_TEXT}, {"json", FORMAT_JSON}, {NULL, 0}};
-static const struct choice level_choices[] = {{"suggestion", REPLYLINT_SEV_SUGGESTION},
-                                              {"warning", REPLYLINT_SEV_WARNING},
-                                              {"error", REPLYLINT_SEV_ERROR},
-                                              {NULL, 0}};
-static const struct choice color_choices[] = {
+static const struct cli_choice level_choices[] = {{"suggestion", REPLYLINT_SEV_SUGGESTION},
+                                                  {"warning", REPLYLINT_SEV_WARNING},
+                                                  {"error", REPLYLINT_SEV_ERROR},
+                                                  {NULL, 0}};
+static const struct cli_choice color_choices[] = {
     {"auto", COLOR_AUTO}, {"always", COLOR_ALWAYS}, {"never", COLOR_NEVER}, {NULL, 0}};
-
-static int parse_choice(const char *option, const char *value, const struct choice *choices,
-                        int *out)
-{
-    for (const struct choice *c = choices; c->name; c++) {
-        if (strcmp(c->name, value) == 0) {
-            *out = c->value;
-            return 0;
-        }
-    }
-    fprintf(stderr, "replylint: invalid value '%s' for --%s (expected ", value, option);
-    for (const struct choice *c = choices; c->name; c++)
-        fprintf(stderr, "%s%s", c == choices ? "" : c[1].name ? ", " : " or ", c->name);
-    fputs(")\nTry 'replylint --help' for more information.\n", stderr);
-    return -1;
-}
 
 /* An empty name means "not known", so scripts can pass --name "$NAME" unconditionally. */
 static int apply_name(struct cli *cli, const char *value)
@@ -1071,7 +927,7 @@ static int apply_agent(struct cli *cli, const char *value)
 static int apply_rules(struct cli *cli, const char *value)
 {
     if (!*value) {
-        usage_error("--rules needs a file path");
+        cli_usage_error(HELP_COMMAND, "--rules needs a file path");
         return -1;
     }
     cli->rule_files[cli->n_rule_files++] = value;
@@ -1081,18 +937,18 @@ static int apply_rules(struct cli *cli, const char *value)
 static int apply_channel(struct cli *cli, const char *value)
 {
     int v;
-    if (parse_choice("channel", value, channel_choices, &v) != 0)
+    if (cli_parse_choice("channel", value, channel_choices, HELP_COMMAND, &v) != 0)
         return -1;
     cli->opts.channel = (replylint_channel)v;
     return 0;
 }
 
-static const struct choice turn_choices[] = {{"first", 0}, {"followup", 1}, {NULL, 0}};
+static const struct cli_choice turn_choices[] = {{"first", 0}, {"followup", 1}, {NULL, 0}};
 
 static int apply_turn(struct cli *cli, const char *value)
 {
     int v;
-    if (parse_choice("turn", value, turn_choices, &v) != 0)
+    if (cli_parse_choice("turn", value, turn_choices, HELP_COMMAND, &v) != 0)
         return -1;
     if (v)
         cli->opts.flags |= REPLYLINT_LINT_FOLLOWUP;
@@ -1104,7 +960,7 @@ static int apply_turn(struct cli *cli, const char *value)
 static int apply_lang(struct cli *cli, const char *value)
 {
     int v;
-    if (parse_choice("lang", value, lang_choices, &v) != 0)
+    if (cli_parse_choice("lang", value, lang_choices, HELP_COMMAND, &v) != 0)
         return -1;
     cli->opts.lang = (replylint_lang)v;
     return 0;
@@ -1113,7 +969,7 @@ static int apply_lang(struct cli *cli, const char *value)
 static int apply_format(struct cli *cli, const char *value)
 {
     int v;
-    if (parse_choice("format", value, format_choices, &v) != 0)
+    if (cli_parse_choice("format", value, format_choices, HELP_COMMAND, &v) != 0)
         return -1;
     cli->format = (enum format)v;
     return 0;
@@ -1122,18 +978,18 @@ static int apply_format(struct cli *cli, const char *value)
 static int apply_fail_level(struct cli *cli, const char *value)
 {
     int v;
-    if (parse_choice("fail-level", value, level_choices, &v) != 0)
+    if (cli_parse_choice("fail-level", value, level_choices, HELP_COMMAND, &v) != 0)
         return -1;
     cli->fail_level = (replylint_severity)v;
     return 0;
 }
 
-static const struct choice yes_no_choices[] = {{"yes", 1}, {"no", 0}, {NULL, 0}};
+static const struct cli_choice yes_no_choices[] = {{"yes", 1}, {"no", 0}, {NULL, 0}};
 
 static int apply_defaults(struct cli *cli, const char *value)
 {
     int v;
-    if (parse_choice("defaults", value, yes_no_choices, &v) != 0)
+    if (cli_parse_choice("defaults", value, yes_no_choices, HELP_COMMAND, &v) != 0)
         return -1;
     cli->no_defaults = !v;
     return 0;
@@ -1142,7 +998,7 @@ static int apply_defaults(struct cli *cli, const char *value)
 static int apply_color(struct cli *cli, const char *value)
 {
     int v;
-    if (parse_choice("color", value, color_choices, &v) != 0)
+    if (cli_parse_choice("color", value, color_choices, HELP_COMMAND, &v) != 0)
         return -1;
     cli->color = (enum color_mode)v;
     return 0;
@@ -1193,8 +1049,8 @@ static int parse_option(struct cli *cli, int argc, char **argv, int *i)
     if (strncmp(arg, "--", 2) == 0)
         spec = find_option(name, len, cli->command);
     if (!spec) {
-        usage_error("unknown option '%.*s' for '%s'", (int)(eq ? (size_t)(eq - arg) : strlen(arg)),
-                    arg, cli->command_name);
+        cli_usage_error(HELP_COMMAND, "unknown option '%.*s' for '%s'",
+                        (int)(eq ? (size_t)(eq - arg) : strlen(arg)), arg, cli->command_name);
         return -1;
     }
     if (eq) {
@@ -1202,7 +1058,7 @@ static int parse_option(struct cli *cli, int argc, char **argv, int *i)
     } else if (*i + 1 < argc) {
         value = argv[++*i];
     } else {
-        usage_error("option '--%s' needs a value", spec->name);
+        cli_usage_error(HELP_COMMAND, "option '--%s' needs a value", spec->name);
         return -1;
     }
     return spec->apply(cli, value);
@@ -1213,21 +1069,21 @@ static int check_operands(const struct cli *cli)
     size_t stdin_uses = 0;
 
     if (cli->command == CMD_RULES && cli->n_operands > 0) {
-        usage_error("'rules' takes no arguments, got '%s'", cli->operands[0]);
+        cli_usage_error(HELP_COMMAND, "'rules' takes no arguments, got '%s'", cli->operands[0]);
         return -1;
     }
     if (cli->command == CMD_FIX && cli->n_operands > 1) {
-        usage_error("'fix' takes one FILE (or '-'), got %zu", cli->n_operands);
+        cli_usage_error(HELP_COMMAND, "'fix' takes one FILE (or '-'), got %zu", cli->n_operands);
         return -1;
     }
     if (cli->command == CMD_EXPLAIN && cli->n_operands != 1) {
-        usage_error("'explain' takes exactly one rule id");
+        cli_usage_error(HELP_COMMAND, "'explain' takes exactly one rule id");
         return -1;
     }
     for (size_t i = 0; cli->command == CMD_CHECK && i < cli->n_operands; i++)
         stdin_uses += strcmp(cli->operands[i], "-") == 0;
     if (stdin_uses > 1) {
-        usage_error("'-' (standard input) may be given only once");
+        cli_usage_error(HELP_COMMAND, "'-' (standard input) may be given only once");
         return -1;
     }
     return 0;
@@ -1299,7 +1155,7 @@ static int run_command(int argc, char **argv)
     if (cli_init(&cli, argv[1], argc - 2) == 0) {
         switch (parse_args(&cli, argc - 2, argv + 2)) {
         case PARSE_HELP:
-            print_help(stdout);
+            cli_print_lines(stdout, help_lines, sizeof help_lines / sizeof help_lines[0]);
             status = EXIT_CLEAN;
             break;
         case PARSE_ERROR:
@@ -1329,11 +1185,11 @@ static int finish(int status)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        usage_error("missing command (check, rules or explain)");
+        cli_usage_error(HELP_COMMAND, "missing command (check, rules or explain)");
         return EXIT_TROUBLE;
     }
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        print_help(stdout);
+        cli_print_lines(stdout, help_lines, sizeof help_lines / sizeof help_lines[0]);
         return finish(EXIT_CLEAN);
     }
     if (strcmp(argv[1], "--version") == 0) {
@@ -1344,7 +1200,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "audit") == 0)
         return finish(audit_main(argc - 2, argv + 2));
     if (!find_command(argv[1])) {
-        usage_error("unknown command '%s'", argv[1]);
+        cli_usage_error(HELP_COMMAND, "unknown command '%s'", argv[1]);
         return EXIT_TROUBLE;
     }
     return finish(run_command(argc, argv));
