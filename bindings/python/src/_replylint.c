@@ -55,12 +55,39 @@ static module_state *state_of(PyObject *self)
 
 /* ---- objects -------------------------------------------------------------------------- */
 
+/* Scratches a Linter keeps for its check() calls: one per thread that is linting at the
+ * same moment, up to this many; more threads lint with memory of their own. */
+#define SCRATCH_POOL 8
+
 typedef struct {
     PyObject ob_base;
     replylint_ruleset *rs; /* immutable: shared by threads without the GIL */
     PyObject *files;       /* tuple of str: the rule files, for repr */
     int defaults;
+    /* Idle scratches (replylint_lint_with_scratch), taken and given back while the GIL is
+     * held, so that the GIL is their lock; a call uses its scratch with the GIL released. */
+    replylint_scratch *pool[SCRATCH_POOL];
+    int n_pool;
 } LinterObject;
+
+/* An idle scratch, or a new one; NULL (lint with fresh memory) if out of memory.  GIL held. */
+static replylint_scratch *scratch_take(LinterObject *l)
+{
+    replylint_scratch *sc = NULL;
+    if (l->n_pool > 0)
+        return l->pool[--l->n_pool];
+    replylint_scratch_new(&sc, NULL);
+    return sc;
+}
+
+/* Keep sc for the next call, or free it when the pool is full.  GIL held. */
+static void scratch_give_back(LinterObject *l, replylint_scratch *sc)
+{
+    if (sc && l->n_pool < SCRATCH_POOL)
+        l->pool[l->n_pool++] = sc;
+    else
+        replylint_scratch_free(sc);
+}
 
 typedef struct {
     PyObject ob_base;
@@ -362,6 +389,8 @@ static void linter_dealloc(PyObject *self)
 {
     LinterObject *l = (LinterObject *)self;
     replylint_ruleset_free(l->rs);
+    while (l->n_pool > 0)
+        replylint_scratch_free(l->pool[--l->n_pool]);
     Py_XDECREF(l->files);
     free_instance(self);
 }
@@ -536,9 +565,11 @@ static PyObject *linter_check(PyObject *self, PyObject *args, PyObject *kwds)
     int rc;
     /* `self` and the bytes in `ca` are referenced by this frame, so the rule set and the
      * buffers outlive the call even if other threads drop their references meanwhile. */
+    replylint_scratch *sc = scratch_take(l);
     Py_BEGIN_ALLOW_THREADS
-    rc = replylint_lint(&report, l->rs, ca.buf, (size_t)ca.len, &ca.opts, &err);
+    rc = replylint_lint_with_scratch(&report, l->rs, sc, ca.buf, (size_t)ca.len, &ca.opts, &err);
     Py_END_ALLOW_THREADS
+    scratch_give_back(l, sc);
     call_args_clear(&ca);
     if (rc != REPLYLINT_OK) {
         raise_text_error(st, rc, &err, (size_t)ca.len);
