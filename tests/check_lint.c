@@ -476,7 +476,10 @@ START_TEST(test_regex_word_starts_and_needs)
         {"Перезвоним из-за часа, 24-48 часов", "t.hours", 1},
         /* PCRE2's \w leaves combining marks out: a \b after one (U+0304, and ¯ folds to
          * a space and U+0304). */
-        {"Back in \xcc\x84" "3 hours, \xc2\xaf" "4 hours.", "t.hours", 2},
+        {"Back in \xcc\x84"
+         "3 hours, \xc2\xaf"
+         "4 hours.",
+         "t.hours", 2},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         replylint_report *r = NULL;
@@ -649,6 +652,46 @@ START_TEST(test_nul_bytes_and_limit)
 }
 END_TEST
 
+/* Flagged texts of any length are exactly the reply's bytes, also the long ones (a whole
+ * paragraph, the whole reply), with and without a greeting and a signature around. */
+START_TEST(test_long_flagged_texts)
+{
+    replylint_error err;
+    replylint_ruleset *defaults = NULL;
+    ck_assert_int_eq(replylint_ruleset_default(&defaults, &err), 0);
+    static const char part[] = "Денежные средства вернутся на карту в течение трёх дней, "
+                               "мы проверили заказ и осуществили возврат. ";
+    size_t n = 400;
+    char *text = malloc(n * (sizeof(part) - 1) + 64);
+    ck_assert_ptr_nonnull(text);
+    for (int framed = 0; framed < 2; framed++) {
+        size_t len = framed ? (size_t)sprintf(text, "Здравствуйте, Анна!\n\n") : 0;
+        for (size_t i = 0; i < n; i++) {
+            memcpy(text + len, part, sizeof(part) - 1);
+            len += sizeof(part) - 1;
+        }
+        if (framed)
+            len += (size_t)sprintf(text + len, "\n\nС уважением, Олег");
+        replylint_report *r = NULL;
+        ck_assert_int_eq(replylint_lint(&r, defaults, text, len, NULL, &err), 0);
+        size_t n_long = 0;
+        for (size_t i = 0; i < replylint_report_count(r); i++) {
+            const replylint_diag *d = replylint_report_get(r, i);
+            size_t s, e;
+            ck_assert_int_eq(replylint_diag_offsets(d, REPLYLINT_UNIT_BYTE, &s, &e), 0);
+            const char *t = replylint_diag_text(d);
+            ck_assert_uint_eq(strlen(t), e - s);
+            ck_assert(memcmp(t, text + s, e - s) == 0);
+            n_long += e - s > 4096;
+        }
+        ck_assert_uint_ge(n_long, 2); /* the paragraph and the reply are too long */
+        replylint_report_free(r);
+    }
+    free(text);
+    replylint_ruleset_free(defaults);
+}
+END_TEST
+
 Suite *lint_suite(void)
 {
     Suite *s = suite_create("lint");
@@ -675,6 +718,7 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_invalid_utf8);
     tcase_add_test(tc, test_nul_bytes_and_limit);
     tcase_add_test(tc, test_regex_word_starts_and_needs);
+    tcase_add_test(tc, test_long_flagged_texts);
     suite_add_tcase(s, tc);
     return s;
 }
