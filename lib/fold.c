@@ -365,8 +365,10 @@ int replylint__fold(rl_folded *out, const char *text, size_t len)
 int replylint__fold_reuse(rl_folded *out, const char *text, size_t len)
 {
     out->len = 0;
-    if (len >= ((size_t)1 << 31) || (!text && len))
+    if (len >= ((size_t)1 << 31) || (!text && len)) {
+        replylint__folded_free(out);
         return -1;
+    }
 
     /* ASCII and Cyrillic never grow, so text made of them needs no realloc. */
     rl_out o = {out->s, out->map, 0, out->cap, 0};

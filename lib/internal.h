@@ -81,8 +81,8 @@ typedef struct rl_token {
     uint32_t start, end; /* byte range in the folded text */
     uint8_t script;      /* RL_SCRIPT_* bits of its letters */
     uint8_t has_digit;
-    uint8_t joined; /* holds an apostrophe, a hyphen ("e-mail", «2-3») or a combining mark:
-                       more \b inside, where PCRE2 finds a word character after one */
+    uint8_t joined; /* holds an apostrophe, a hyphen ("e-mail", «2-3»), a combining mark or
+                       a letter past Latin and Cyrillic: PCRE2 may see more \b inside */
 } rl_token;
 #define RL_SCRIPT_LATIN    1
 #define RL_SCRIPT_CYRILLIC 2

@@ -331,11 +331,25 @@ static bool holds_byte(const lint_ctx *c, const rl_matcher *m)
     return memchr(subj, b, slen) != NULL || (other != b && memchr(subj, other, slen) != NULL);
 }
 
+/* Is cp, a word character to tokens.c, one that PCRE2's \w may leave out?  A combining
+ * mark (PCRE2 10.42 counts letters and digits only), or a letter of a Unicode version
+ * newer than PCRE2's tables (ICU 72 knows Unicode 15, PCRE2 10.42 stops at 14). */
+static bool pcre2_may_not_know(const lint_ctx *c, uint32_t cp)
+{
+    if (cp < 0x250 || (cp >= 0x400 && cp <= 0x52F))
+        return false;
+    if (replylint__is_mark_cp(cp))
+        return true;
+    UVersionInfo age;
+    u_charAge((UChar32)cp, age);
+    return memcmp(age, c->rs->pcre2_unicode, sizeof(c->rs->pcre2_unicode)) > 0;
+}
+
 /*
  * The next place after `at` in token *t, or else the next token's start, where a \b
  * before a word character can hold (*t and at: SIZE_MAX before the first call).  A
  * joined word has more than one: "2-3 hours" matches \b\d+\s*hours at "3", «из-за» holds
- * «за», and PCRE2, whose \w leaves combining marks out, sees a \b after a mark too.
+ * «за», and PCRE2 sees a \b after a character its \w leaves out (pcre2_may_not_know).
  * False after the last token.
  */
 static bool next_word_start(const lint_ctx *c, size_t *t, size_t *at)
@@ -346,7 +360,7 @@ static bool next_word_start(const lint_ctx *c, size_t *t, size_t *at)
             bool after_break = false;
             for (size_t i = *at, w; i < k->end; i += w) {
                 uint32_t cp = replylint__utf8_decode(c->folded.s, k->end, i, &w);
-                bool brk = cp == '-' || cp == '\'' || replylint__is_mark_cp(cp);
+                bool brk = cp == '-' || cp == '\'' || pcre2_may_not_know(c, cp);
                 if (i > *at && after_break && !brk) {
                     *at = i;
                     return true;

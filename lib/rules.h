@@ -245,6 +245,9 @@ struct replylint_ruleset {
     pcre2_match_context *mctx; /* match and depth limits for every regex */
     bool has_regex;
     bool no_jit;                    /* REPLYLINT_BUILD_NO_JIT: every regex runs interpreted */
+    uint8_t pcre2_unicode[4];       /* the Unicode version of PCRE2's tables ("14.0.0" for
+                                       10.42): letters ICU knows and PCRE2 does not yet are
+                                       no \w to PCRE2 (lint.c, next_word_start) */
     struct rl_sentencer *sentencer; /* sentence boundaries (segment.h) */
 };
 

@@ -284,8 +284,8 @@ static bool first_set(first_info *fi, const char *p)
         return false;
     size_t w = 0, plen = strlen(p);
     uint32_t cp = replylint__utf8_decode(p, plen, 0, &w);
-    if (!replylint__is_word_cp(cp))
-        return false;
+    if (!replylint__is_word_cp(cp) || replylint__is_mark_cp(cp))
+        return false; /* a mark is a word character to tokens.c, not one that starts a word */
     /* The run of plain characters from here («are you», «по причине»), less its last
      * character if a quantifier follows it: every match of this alternative starts so. */
     size_t run = 0, last = 0;
@@ -333,6 +333,13 @@ static bool starts_words(rl_matcher *m, const char *pattern)
     for (size_t i = 0; i < sizeof(unread) / sizeof(unread[0]); i++)
         if (strstr(pattern, unread[i]))
             return false;
+    /* Inline options with x ("(?x)", "(?ix:"): white space and # stop being literal. */
+    for (const char *q = strstr(pattern, "(?"); q; q = strstr(q + 2, "(?")) {
+        const char *o = q + 2;
+        while (*o == '^' || *o == '-' || (*o >= 'a' && *o <= 'z') || (*o >= 'A' && *o <= 'Z'))
+            if (*o++ == 'x')
+                return false;
+    }
     const char *posix = strstr(pattern, "[:"); /* "[[:alpha:]]", not "[:.]" */
     if (posix && strstr(posix + 2, ":]"))
         return false;
@@ -372,6 +379,20 @@ static bool starts_words(rl_matcher *m, const char *pattern)
     if (!ok || fi.any)
         m->n_first = 0;
     return ok;
+}
+
+/* The Unicode version of PCRE2's character tables, as ICU writes versions; all zero if
+ * PCRE2 does not say (then every letter counts as one it may not know). */
+static void pcre2_unicode_version(uint8_t v[4])
+{
+    char buf[32] = "";
+    memset(v, 0, 4);
+    if (pcre2_config(PCRE2_CONFIG_UNICODE_VERSION, buf) <= 0)
+        return;
+    unsigned part[3] = {0, 0, 0};
+    if (sscanf(buf, "%u.%u.%u", &part[0], &part[1], &part[2]) >= 1)
+        for (int i = 0; i < 3; i++)
+            v[i] = (uint8_t)(part[i] > 255 ? 255 : part[i]);
 }
 
 /*
@@ -540,6 +561,7 @@ int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_s
     if (!rs)
         return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
     rs->no_jit = (flags & REPLYLINT_BUILD_NO_JIT) != 0;
+    pcre2_unicode_version(rs->pcre2_unicode);
     int rc = gather(rs, src, n_src, err);
     size_t mcap = 0;
     for (size_t i = 0; i < rs->n_rules && rc == 0; i++) {

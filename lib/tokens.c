@@ -82,8 +82,8 @@ int replylint__tokenize_reuse(const char *s, size_t len, rl_token **out, size_t 
             t.script |= script_of(cp);
             if (cp >= '0' && cp <= '9')
                 t.has_digit = 1;
-            else if (cp >= 0x300 && replylint__is_mark_cp(cp))
-                t.joined = 1; /* PCRE2 sees a \b after a mark ("\u0304asap") */
+            else if (cp >= 0x250 && (cp < 0x400 || cp > 0x52F))
+                t.joined = 1; /* a mark, or a letter PCRE2 may not know: see next_word_start */
             i += w;
             if (i >= len)
                 break;

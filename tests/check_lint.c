@@ -480,6 +480,10 @@ START_TEST(test_regex_word_starts_and_needs)
          "3 hours, \xc2\xaf"
          "4 hours.",
          "t.hours", 2},
+        /* A letter of Unicode 15 (U+31350), which ICU knows and PCRE2 10.42 does not. */
+        {"Back in \xf0\xb1\x8d\x90"
+         "3 hours.",
+         "t.hours", 1},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         replylint_report *r = NULL;
@@ -652,6 +656,50 @@ START_TEST(test_nul_bytes_and_limit)
 }
 END_TEST
 
+/* Team patterns whose start the word-start analysis must not trust: each is compiled as
+ * written and inside a group (which the analysis does not open), and both must agree. */
+START_TEST(test_regex_word_starts_unread_syntax)
+{
+    static const char *const patterns[] = {
+        "\\bfoo(?x)|\\bb a r",     /* (?x): the space is no longer literal */
+        "\\b\xcc\x81x",            /* starts with a combining mark */
+        "\\bfoo\\Q|\\E|\\bbar",    /* \\Q...\\E quotes the | */
+        "\\b[[:alpha:]]ar|\\bfoo", /* a POSIX class */
+    };
+    static const char *const texts[] = {"bar", "ax] foo", "q\xcc\x81x", "foo| bar", "x bar foo"};
+    for (size_t p = 0; p < sizeof(patterns) / sizeof(patterns[0]); p++) {
+        char yaml[1024];
+        snprintf(yaml, sizeof(yaml),
+                 "rules:\n"
+                 "  - {id: t.a, category: jargon, kind: regex, pattern: '%s', message: m,\n"
+                 "     examples: {bad: [x], good: [y]}}\n"
+                 "  - {id: t.b, category: jargon, kind: regex, pattern: '(?:%s)', message: m,\n"
+                 "     examples: {bad: [x], good: [y]}}\n",
+                 patterns[p], patterns[p]);
+        replylint_builder *b = NULL;
+        replylint_ruleset *t = NULL;
+        replylint_error err;
+        ck_assert_int_eq(
+            replylint_builder_new(&b, REPLYLINT_BUILD_NO_DEFAULTS | REPLYLINT_BUILD_NO_EXAMPLES,
+                                  NULL, &err),
+            0);
+        ck_assert_msg(replylint_builder_add_buffer(b, yaml, strlen(yaml), "t.yaml", &err) == 0,
+                      "%s: %s", patterns[p], err.message);
+        ck_assert_int_eq(replylint_builder_compile(&t, b, &err), 0);
+        replylint_builder_free(b);
+        for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+            replylint_report *r = NULL;
+            ck_assert_int_eq(replylint_lint(&r, t, texts[k], strlen(texts[k]), NULL, &err), 0);
+            ck_assert_msg(count_rule(r, "t.a") == count_rule(r, "t.b"),
+                          "pattern %s on \"%s\": %zu findings, in a group %zu", patterns[p],
+                          texts[k], count_rule(r, "t.a"), count_rule(r, "t.b"));
+            replylint_report_free(r);
+        }
+        replylint_ruleset_free(t);
+    }
+}
+END_TEST
+
 /* Flagged texts of any length are exactly the reply's bytes, also the long ones (a whole
  * paragraph, the whole reply), with and without a greeting and a signature around. */
 START_TEST(test_long_flagged_texts)
@@ -719,6 +767,7 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_nul_bytes_and_limit);
     tcase_add_test(tc, test_regex_word_starts_and_needs);
     tcase_add_test(tc, test_long_flagged_texts);
+    tcase_add_test(tc, test_regex_word_starts_unread_syntax);
     suite_add_tcase(s, tc);
     return s;
 }

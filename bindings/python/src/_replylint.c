@@ -56,8 +56,11 @@ static module_state *state_of(PyObject *self)
 /* ---- objects -------------------------------------------------------------------------- */
 
 /* Scratches a Linter keeps for its check() calls: one per thread that is linting at the
- * same moment, up to this many; more threads lint with memory of their own. */
-#define SCRATCH_POOL 8
+ * same moment, up to this many; more threads lint with memory of their own.  A scratch
+ * keeps the memory of the longest reply it linted (about 13 bytes per byte), so one that
+ * served a reply longer than SCRATCH_KEEP_BYTES is freed rather than kept. */
+#define SCRATCH_POOL       8
+#define SCRATCH_KEEP_BYTES ((Py_ssize_t)64 * 1024)
 
 typedef struct {
     PyObject ob_base;
@@ -80,10 +83,11 @@ static replylint_scratch *scratch_take(LinterObject *l)
     return sc;
 }
 
-/* Keep sc for the next call, or free it when the pool is full.  GIL held. */
-static void scratch_give_back(LinterObject *l, replylint_scratch *sc)
+/* Keep sc for the next call, or free it when the pool is full or sc served a long reply of
+ * `len` bytes.  GIL held. */
+static void scratch_give_back(LinterObject *l, replylint_scratch *sc, Py_ssize_t len)
 {
-    if (sc && l->n_pool < SCRATCH_POOL)
+    if (sc && l->n_pool < SCRATCH_POOL && len <= SCRATCH_KEEP_BYTES)
         l->pool[l->n_pool++] = sc;
     else
         replylint_scratch_free(sc);
@@ -569,7 +573,7 @@ static PyObject *linter_check(PyObject *self, PyObject *args, PyObject *kwds)
     Py_BEGIN_ALLOW_THREADS
     rc = replylint_lint_with_scratch(&report, l->rs, sc, ca.buf, (size_t)ca.len, &ca.opts, &err);
     Py_END_ALLOW_THREADS
-    scratch_give_back(l, sc);
+    scratch_give_back(l, sc, ca.len);
     call_args_clear(&ca);
     if (rc != REPLYLINT_OK) {
         raise_text_error(st, rc, &err, (size_t)ca.len);
