@@ -710,7 +710,7 @@ START_TEST(test_long_flagged_texts)
     static const char part[] = "Денежные средства вернутся на карту в течение трёх дней, "
                                "мы проверили заказ и осуществили возврат. ";
     size_t n = 400;
-    char *text = malloc(n * (sizeof(part) - 1) + 64);
+    char *text = malloc(n * (sizeof(part) - 1) + 256); /* and the greeting and signature */
     ck_assert_ptr_nonnull(text);
     for (int framed = 0; framed < 2; framed++) {
         size_t len = framed ? (size_t)sprintf(text, "Здравствуйте, Анна!\n\n") : 0;
