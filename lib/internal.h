@@ -97,5 +97,12 @@ int replylint__tokenize_reuse(const char *s, size_t len, rl_token **out, size_t 
 bool replylint__is_word_cp(uint32_t cp);
 /* True if cp is a combining mark (a word character above that PCRE2's \w leaves out). */
 bool replylint__is_mark_cp(uint32_t cp);
+/* True if cp lies past the Latin and Cyrillic blocks, where combining marks and letters
+ * newer than PCRE2's Unicode tables live: a word holding one may give PCRE2 a \b inside
+ * (tokens.c sets rl_token.joined, lint.c's next_word_start looks closer). */
+static inline bool replylint__past_latin_cyrillic(uint32_t cp)
+{
+    return cp >= 0x250 && (cp < 0x400 || cp > 0x52F);
+}
 
 #endif /* REPLYLINT_INTERNAL_H */

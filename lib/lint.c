@@ -336,7 +336,7 @@ static bool holds_byte(const lint_ctx *c, const rl_matcher *m)
  * newer than PCRE2's tables (ICU 72 knows Unicode 15, PCRE2 10.42 stops at 14). */
 static bool pcre2_may_not_know(const lint_ctx *c, uint32_t cp)
 {
-    if (cp < 0x250 || (cp >= 0x400 && cp <= 0x52F))
+    if (!replylint__past_latin_cyrillic(cp))
         return false;
     if (replylint__is_mark_cp(cp))
         return true;
@@ -1242,22 +1242,6 @@ int replylint_scratch_new(replylint_scratch **out, replylint_error *err)
     return REPLYLINT_OK;
 }
 
-void replylint_scratch_free(replylint_scratch *s)
-{
-    if (!s)
-        return;
-    replylint__folded_free(&s->folded);
-    free(s->toks);
-    free(s->slots);
-    free(s->hits);
-    free(s->hits2);
-    free(s->hit_first);
-    free(s->hit_count);
-    free(s->occ);
-    pcre2_match_data_free(s->md);
-    free(s);
-}
-
 /* Exchange the growing buffers of s and c, field by field (the names are the same).  At the
  * start of a call c holds none: it borrows s's and s is left empty, so that a failed call
  * cannot free them twice; at the end the same exchange gives them back. */
@@ -1308,6 +1292,17 @@ static void ctx_free(lint_ctx *c, replylint_scratch *scratch)
         replylint__segments_free(&c->seg);
     pcre2_match_context_free(c->imctx);
     pcre2_match_context_free(c->pmctx);
+}
+
+void replylint_scratch_free(replylint_scratch *s)
+{
+    if (!s)
+        return;
+    lint_ctx c; /* takes the buffers, then frees them as a call without a scratch would */
+    memset(&c, 0, sizeof(c));
+    swap_buffers(s, &c);
+    ctx_free(&c, NULL);
+    free(s);
 }
 
 int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs,

@@ -20,10 +20,7 @@ bool replylint__is_word_cp(uint32_t cp)
         return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
     if (cp >= 0x400 && cp <= 0x4FF)
         return cp < 0x482 || cp > 0x489; /* letters, not the few signs in that block */
-    if (u_isalnum((UChar32)cp))
-        return true;
-    int8_t t = u_charType((UChar32)cp);
-    return t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK || t == U_ENCLOSING_MARK;
+    return u_isalnum((UChar32)cp) || replylint__is_mark_cp(cp);
 }
 
 bool replylint__is_mark_cp(uint32_t cp)
@@ -82,7 +79,7 @@ int replylint__tokenize_reuse(const char *s, size_t len, rl_token **out, size_t 
             t.script |= script_of(cp);
             if (cp >= '0' && cp <= '9')
                 t.has_digit = 1;
-            else if (cp >= 0x250 && (cp < 0x400 || cp > 0x52F))
+            else if (replylint__past_latin_cyrillic(cp))
                 t.joined = 1; /* a mark, or a letter PCRE2 may not know: see next_word_start */
             i += w;
             if (i >= len)
