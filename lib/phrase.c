@@ -21,25 +21,42 @@ typedef struct form_list {
     size_t n, cap;
 } form_list;
 
+/* A set of strings in insertion order (a slot's forms).  While strings are added, the map
+ * holds them (in its pool) and finds the duplicates; strvec_seal() then points v at them
+ * and keeps the pool alone.  A Russian verb has a couple of hundred forms: one allocation
+ * for all of them rather than one each. */
+typedef struct strvec {
+    uint32_t *at; /* while adding: each string's offset in seen's pool */
+    size_t n, cap;
+    rl_strmap seen;
+    char *pool; /* after sealing: the strings, NUL-terminated */
+    char **v;   /* after sealing: the n strings, in order of addition */
+} strvec;
+
+/* What one phrase word ("средство", "(оплата|платеж)", "=ваш") compiled to.  The same word
+ * recurs across phrases and their spelled-out variants, and expanding a Russian verb's
+ * forms costs hundreds of allocations, so each distinct word is parsed once per build. */
+typedef struct parsed_word {
+    uint32_t slot;
+    strvec forms;  /* the forms, kept for agreement when the word is inflected; else empty */
+    char *written; /* the first alternative, folded, when inflected; else NULL */
+} parsed_word;
+
 typedef struct build_state {
     form_list *lists;
     size_t n_lists, cap_lists;
     rl_strmap slot_keys; /* canonical slot key -> slot id */
     uint64_t *terms;     /* (node << 32 | phrase) pairs, sorted in finish */
     size_t n_terms, cap_terms;
+    rl_strmap word_keys; /* language, inflect flag, word as written -> index in words */
+    parsed_word *words;
+    size_t n_words, cap_words;
 } build_state;
-
-/* A set of strings in insertion order (a slot's forms); the map keeps adds O(1). */
-typedef struct strvec {
-    char **v;
-    size_t n, cap;
-    rl_strmap seen;
-} strvec;
 
 static void strvec_free(strvec *s)
 {
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i]);
+    free(s->at);
+    free(s->pool);
     free(s->v);
     replylint__strmap_free(&s->seen);
     memset(s, 0, sizeof(*s));
@@ -50,15 +67,24 @@ static int strvec_add(strvec *s, const char *str, size_t len)
     uint32_t dummy;
     if (replylint__strmap_get(&s->seen, str, len, &dummy))
         return 0;
-    if (RL_GROW(s->v, s->cap, s->n + 1) != 0)
+    size_t at = s->seen.pool_len; /* where the map will put the new key */
+    if (RL_GROW(s->at, s->cap, s->n + 1) != 0 ||
+        replylint__strmap_put(&s->seen, str, len, (uint32_t)s->n) != 0)
         return -1;
-    if (!(s->v[s->n] = replylint__strndup(str, len)))
+    s->at[s->n++] = (uint32_t)at;
+    return 0;
+}
+
+/* Done adding: v[0..n) become readable. */
+static int strvec_seal(strvec *s)
+{
+    if (s->n && !(s->v = malloc(s->n * sizeof(char *))))
         return -1;
-    if (replylint__strmap_put(&s->seen, str, len, (uint32_t)s->n) != 0) {
-        free(s->v[s->n]);
-        return -1;
-    }
-    s->n++;
+    s->pool = replylint__strmap_take_pool(&s->seen);
+    for (size_t i = 0; i < s->n; i++)
+        s->v[i] = s->pool + s->at[i];
+    free(s->at);
+    s->at = NULL;
     return 0;
 }
 
@@ -75,11 +101,14 @@ static int cmp_str(const void *a, const void *b)
 #define MAX_ALTERNATIVES 256
 
 /* One item of a phrase: a slot (set of forms), possibly optional.  For inflected items the
- * forms and the first written word are kept until the phrase is added, for agreement. */
+ * forms (borrowed from the build's parsed words) and a copy of the first written word are
+ * kept until the phrase is added, for agreement. */
+#define NO_WORD UINT32_MAX
+
 typedef struct item {
     uint32_t slot;
     bool optional;
-    strvec forms;
+    uint32_t word; /* index in the build's parsed words, or NO_WORD for "*" */
     char *written;
 } item;
 
@@ -152,20 +181,11 @@ static int phrase_error(replylint_error *err, const replylint_rule *r, const rl_
                                "rule '%s': phrase '%s': %s '%s'", r->id, p->text, what, word);
 }
 
-/* Parse one item ("word", "=word", "(a|b)", "(a|=b)?", "word?", "*") into a slot. */
-static int parse_item(rl_phrase_index *ix, build_state *st, rl_forms *forms,
+/* Parse one word ("word", "=word", "(a|b)", "(a|=b)") into a slot. */
+static int parse_word(rl_phrase_index *ix, build_state *st, rl_forms *forms,
                       const replylint_rule *r, const rl_phrase_src *p, const char *s, size_t len,
-                      item *out, replylint_error *err)
+                      parsed_word *out, replylint_error *err)
 {
-    out->optional = false;
-    if (len > 1 && s[len - 1] == '?') {
-        out->optional = true;
-        len--;
-    }
-    if (len == 1 && s[0] == '*') {
-        out->slot = RL_SLOT_ANY;
-        return 0;
-    }
     if (s[0] == '(') {
         if (len < 3 || s[len - 1] != ')')
             return phrase_error(err, r, p, "unbalanced parentheses in", s);
@@ -231,14 +251,71 @@ static int parse_item(rl_phrase_index *ix, build_state *st, rl_forms *forms,
         free(folded);
         i = j + 1;
     }
-    if (rc == 0 && intern_slot(ix, st, &formsv, &out->slot) != 0)
+    if (rc == 0 && (strvec_seal(&formsv) != 0 || intern_slot(ix, st, &formsv, &out->slot) != 0))
         rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
-    if (rc == 0 && inflected) {
-        out->forms = formsv; /* moved: the item owns it now */
+    if (rc == 0 && inflected)
+        out->forms = formsv; /* moved */
+    else
+        strvec_free(&formsv);
+    if (rc) {
+        free(out->written);
+        out->written = NULL;
+    }
+    return rc;
+}
+
+/* Parse one item ("word", "(a|b)?", "*") into a slot, each distinct word once per build. */
+static int parse_item(rl_phrase_index *ix, build_state *st, rl_forms *forms,
+                      const replylint_rule *r, const rl_phrase_src *p, const char *s, size_t len,
+                      item *out, replylint_error *err)
+{
+    out->optional = false;
+    if (len > 1 && s[len - 1] == '?') {
+        out->optional = true;
+        len--;
+    }
+    if (len == 1 && s[0] == '*') {
+        out->slot = RL_SLOT_ANY;
+        out->word = NO_WORD;
         return 0;
     }
-    strvec_free(&formsv);
-    return rc;
+    /* What a word compiles to depends on the rule's language and inflect flag too. */
+    char stack_key[128];
+    char *key = len + 2 <= sizeof(stack_key) ? stack_key : malloc(len + 2);
+    if (!key)
+        return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+    key[0] = (char)('0' + r->lang);
+    key[1] = r->inflect ? 'i' : 'l';
+    memcpy(key + 2, s, len);
+    uint32_t at;
+    int rc = 0;
+    if (!replylint__strmap_get(&st->word_keys, key, len + 2, &at)) {
+        if (RL_GROW(st->words, st->cap_words, st->n_words + 1) != 0) {
+            rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+        } else {
+            parsed_word *w = &st->words[st->n_words];
+            memset(w, 0, sizeof(*w));
+            rc = parse_word(ix, st, forms, r, p, s, len, w, err);
+            if (rc == 0 &&
+                replylint__strmap_put(&st->word_keys, key, len + 2, (uint32_t)st->n_words) != 0) {
+                strvec_free(&w->forms);
+                free(w->written);
+                rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+            }
+            if (rc == 0)
+                at = (uint32_t)st->n_words++;
+        }
+    }
+    if (key != stack_key)
+        free(key);
+    if (rc)
+        return rc;
+    const parsed_word *w = &st->words[at];
+    out->slot = w->slot;
+    out->word = at;
+    if (w->written && !(out->written = replylint__strdup(w->written)))
+        return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+    return 0;
 }
 
 static size_t common_suffix(const char *a, const char *b)
@@ -260,6 +337,7 @@ static size_t common_suffix(const char *a, const char *b)
 static int phrase_agree(rl_phrase_index *ix, rl_forms *forms, const replylint_rule *r,
                         const rl_phrase_src *p, uint32_t pid, item *items, size_t n)
 {
+    const build_state *st = ix->build;
     for (size_t si = 0; si < p->n_suggest && si < 256; si++) {
         size_t fl = 0;
         char *fs = replylint__fold_str(p->suggest[si], strlen(p->suggest[si]), &fl);
@@ -268,10 +346,15 @@ static int phrase_agree(rl_phrase_index *ix, rl_forms *forms, const replylint_ru
         strvec rf = {0};
         int rc = 0;
         if (fl && single_token(fs, fl))
-            rc = replylint__forms_each(forms, r->lang, fs, fl, emit_form, &rf) < 0 ? -1 : 0;
+            rc = replylint__forms_each(forms, r->lang, fs, fl, emit_form, &rf) < 0 ||
+                         strvec_seal(&rf) != 0
+                     ? -1
+                     : 0;
         for (size_t i = 0; rc == 0 && rf.n > 1 && i < n; i++) {
-            for (size_t k = 0; rc == 0 && k < items[i].forms.n; k++) {
-                const char *f = items[i].forms.v[k];
+            const strvec *iforms =
+                items[i].word == NO_WORD ? NULL : &st->words[items[i].word].forms;
+            for (size_t k = 0; rc == 0 && iforms && k < iforms->n; k++) {
+                const char *f = iforms->v[k];
                 size_t best = SIZE_MAX, best_len = 0;
                 for (size_t c = 0; c < rf.n; c++) {
                     size_t cs = common_suffix(f, rf.v[c]);
@@ -322,10 +405,8 @@ const char *replylint__phrase_agreed(const rl_phrase_index *ix, uint32_t pid, ui
 
 static void items_free(item *items, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        strvec_free(&items[i].forms);
+    for (size_t i = 0; i < n; i++)
         free(items[i].written);
-    }
 }
 
 static int add_path(rl_phrase_index *ix, build_state *st, const item *items, size_t n,
@@ -539,6 +620,12 @@ static void build_state_free(build_state *st)
     free(st->lists);
     replylint__strmap_free(&st->slot_keys);
     free(st->terms);
+    for (size_t i = 0; i < st->n_words; i++) {
+        strvec_free(&st->words[i].forms);
+        free(st->words[i].written);
+    }
+    free(st->words);
+    replylint__strmap_free(&st->word_keys);
     free(st);
 }
 
@@ -635,8 +722,8 @@ int replylint__phrase_finish(rl_phrase_index *ix)
         at += st->lists[i].n;
     }
     for (size_t i = 0; i < ix->forms.cap; i++)
-        if (ix->forms.keys[i])
-            ix->forms.vals[i] = offset[ix->forms.vals[i]];
+        if (ix->forms.slots[i].key)
+            ix->forms.slots[i].val = offset[ix->forms.slots[i].val];
     free(offset);
     ix->n_form_slots = at;
     /* Each form's slots in ascending order, for the merge with a node's edges. */

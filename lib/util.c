@@ -161,56 +161,51 @@ static size_t strmap_slot(const rl_strmap *m, const char *key, size_t len)
 {
     size_t mask = m->cap - 1;
     size_t i = (size_t)replylint__hash_bytes(key, len) & mask;
-    while (m->keys[i] && !(m->klen[i] == len && memcmp(m->keys[i], key, len) == 0))
+    while (m->slots[i].key &&
+           !(m->slots[i].len == len && memcmp(m->pool + m->slots[i].key - 1, key, len) == 0))
         i = (i + 1) & mask;
     return i;
 }
 
 static int strmap_rehash(rl_strmap *m, size_t ncap)
 {
-    rl_strmap n = {0};
-    n.cap = ncap;
-    n.keys = calloc(ncap, sizeof(*n.keys));
-    n.klen = calloc(ncap, sizeof(*n.klen));
-    n.vals = calloc(ncap, sizeof(*n.vals));
-    if (!n.keys || !n.klen || !n.vals) {
-        free(n.keys);
-        free(n.klen);
-        free(n.vals);
+    rl_strmap_slot *slots = calloc(ncap, sizeof(*slots));
+    if (!slots)
         return -1;
-    }
     for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i])
+        const rl_strmap_slot *s = &m->slots[i];
+        if (!s->key)
             continue;
-        size_t j = strmap_slot(&n, m->keys[i], m->klen[i]);
-        n.keys[j] = m->keys[i];
-        n.klen[j] = m->klen[i];
-        n.vals[j] = m->vals[i];
+        size_t j = (size_t)replylint__hash_bytes(m->pool + s->key - 1, s->len) & (ncap - 1);
+        while (slots[j].key)
+            j = (j + 1) & (ncap - 1);
+        slots[j] = *s;
     }
-    n.count = m->count;
-    free(m->keys);
-    free(m->klen);
-    free(m->vals);
-    *m = n;
+    free(m->slots);
+    m->slots = slots;
+    m->cap = ncap;
     return 0;
 }
 
 int replylint__strmap_put(rl_strmap *m, const char *key, size_t len, uint32_t val)
 {
-    if (len > UINT32_MAX)
+    if (len >= UINT32_MAX || m->pool_len + len + 1 >= UINT32_MAX)
         return -1;
     if ((m->count + 1) * 2 > m->cap && strmap_rehash(m, m->cap ? m->cap * 2 : 64) != 0)
         return -1;
     size_t i = strmap_slot(m, key, len);
-    if (!m->keys[i]) {
-        char *k = replylint__strndup(key, len);
-        if (!k)
+    if (!m->slots[i].key) {
+        if (RL_GROW(m->pool, m->pool_cap, m->pool_len + len + 1) != 0)
             return -1;
-        m->keys[i] = k;
-        m->klen[i] = (uint32_t)len;
+        if (len)
+            memcpy(m->pool + m->pool_len, key, len);
+        m->pool[m->pool_len + len] = '\0';
+        m->slots[i].key = (uint32_t)m->pool_len + 1;
+        m->slots[i].len = (uint32_t)len;
+        m->pool_len += len + 1;
         m->count++;
     }
-    m->vals[i] = val;
+    m->slots[i].val = val;
     return 0;
 }
 
@@ -219,19 +214,24 @@ bool replylint__strmap_get(const rl_strmap *m, const char *key, size_t len, uint
     if (!m->cap)
         return false;
     size_t i = strmap_slot(m, key, len);
-    if (!m->keys[i])
+    if (!m->slots[i].key)
         return false;
-    *val = m->vals[i];
+    *val = m->slots[i].val;
     return true;
+}
+
+char *replylint__strmap_take_pool(rl_strmap *m)
+{
+    char *pool = m->pool;
+    m->pool = NULL;
+    replylint__strmap_free(m);
+    return pool;
 }
 
 void replylint__strmap_free(rl_strmap *m)
 {
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->keys[i]);
-    free(m->keys);
-    free(m->klen);
-    free(m->vals);
+    free(m->slots);
+    free(m->pool);
     memset(m, 0, sizeof(*m));
 }
 
