@@ -3313,7 +3313,7 @@ int audit_main(int argc, char **argv)
     /* Open the report first: a typo in its path should not cost a whole audit. */
     if (o.html_path && !(html = fopen(o.html_path, "w"))) {
         fprintf(stderr, "replylint: %s: %s\n", o.html_path, strerror(errno));
-    } else if (cli_load_rules(o.rule_files, o.n_rule_files, o.no_defaults, &rs) == 0) {
+    } else if (cli_load_rules(o.rule_files, o.n_rule_files, o.no_defaults, 1, &rs) == 0) {
         if (rule_table_init(&rt, rs) != 0) {
             fputs("replylint: out of memory\n", stderr);
         } else {

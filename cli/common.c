@@ -131,7 +131,7 @@ void cli_report_rules_error(const replylint_error *err, int status, const char *
     fprintf(stderr, "error: %s\n", err->message[0] ? err->message : replylint_strerror(status));
 }
 
-int cli_load_rules(const char *const *files, size_t n_files, int no_defaults,
+int cli_load_rules(const char *const *files, size_t n_files, int no_defaults, int jit,
                    replylint_ruleset **out)
 {
     replylint_error err;
@@ -140,7 +140,9 @@ int cli_load_rules(const char *const *files, size_t n_files, int no_defaults,
     int rc;
 
     memset(&err, 0, sizeof err);
-    rc = replylint_builder_new(&b, no_defaults ? REPLYLINT_BUILD_NO_DEFAULTS : 0, NULL, &err);
+    rc = replylint_builder_new(
+        &b, (no_defaults ? REPLYLINT_BUILD_NO_DEFAULTS : 0) | (jit ? 0 : REPLYLINT_BUILD_NO_JIT),
+        NULL, &err);
     for (size_t i = 0; rc == REPLYLINT_OK && i < n_files; i++) {
         current = files[i];
         rc = replylint_builder_add_file(b, current, &err);

@@ -60,8 +60,10 @@ int cli_parse_choice(const char *option, const char *value, const struct cli_cho
 void cli_report_rules_error(const replylint_error *err, int status, const char *fallback);
 
 /* The rule set: the embedded defaults (unless no_defaults) plus each file in order.  On an
- * error, prints it (cli_report_rules_error) and returns -1. */
-int cli_load_rules(const char *const *files, size_t n_files, int no_defaults,
+ * error, prints it (cli_report_rules_error) and returns -1.  `jit` 0 leaves the regular
+ * expressions to PCRE2's interpreter (REPLYLINT_BUILD_NO_JIT): compiling them for the JIT
+ * takes a couple of milliseconds, more than it saves on a short reply or none. */
+int cli_load_rules(const char *const *files, size_t n_files, int no_defaults, int jit,
                    replylint_ruleset **out);
 
 #endif /* REPLYLINT_CLI_COMMON_H */
