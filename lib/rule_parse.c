@@ -9,6 +9,7 @@
  */
 #include "rules.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -899,6 +900,56 @@ int replylint__parse_rules(rl_file *out, const char *yaml, size_t len, const cha
     int rc = parse_root(&c, out);
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
+    if (rc)
+        replylint__file_free(out);
+    return rc;
+}
+
+int replylint__parse_embedded_rules(rl_file *out, const rl_embedded_file *e, const char *source,
+                                    replylint_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    yaml_node_t *nodes = calloc(e->n_nodes ? e->n_nodes : 1, sizeof(*nodes));
+    if (!nodes)
+        return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+    /* The parser only reads the document, so its nodes may point into the embedded
+     * (read-only) arrays; the casts drop a const that libyaml's types do not carry. */
+    yaml_node_item_t *items = (yaml_node_item_t *)(uintptr_t)e->items;
+    yaml_node_pair_t *pairs = (yaml_node_pair_t *)(uintptr_t)e->pairs;
+    for (size_t i = 0; i < e->n_nodes; i++) {
+        const uint32_t *f = e->nodes + i * RL_EMBEDDED_NODE_FIELDS;
+        yaml_node_t *n = &nodes[i];
+        n->type = (yaml_node_type_t)f[0];
+        n->start_mark.line = f[2];
+        n->start_mark.column = f[3];
+        switch (n->type) {
+        case YAML_SCALAR_NODE:
+            n->data.scalar.style = (yaml_scalar_style_t)f[1];
+            n->data.scalar.value = (yaml_char_t *)(uintptr_t)(e->text + f[4]);
+            n->data.scalar.length = f[5];
+            break;
+        case YAML_SEQUENCE_NODE:
+            n->data.sequence.style = (yaml_sequence_style_t)f[1];
+            n->data.sequence.items.start = items + f[4];
+            n->data.sequence.items.top = n->data.sequence.items.end = items + f[4] + f[5];
+            break;
+        case YAML_MAPPING_NODE:
+            n->data.mapping.style = (yaml_mapping_style_t)f[1];
+            n->data.mapping.pairs.start = pairs + f[4];
+            n->data.mapping.pairs.top = n->data.mapping.pairs.end = pairs + f[4] + f[5];
+            break;
+        default:
+            break;
+        }
+    }
+    yaml_document_t doc;
+    memset(&doc, 0, sizeof(doc));
+    doc.nodes.start = nodes;
+    doc.nodes.top = doc.nodes.end = nodes + e->n_nodes;
+    doc.start_implicit = doc.end_implicit = 1;
+    parse_ctx c = {&doc, source, err};
+    int rc = parse_root(&c, out);
+    free(nodes);
     if (rc)
         replylint__file_free(out);
     return rc;

@@ -133,6 +133,10 @@ typedef struct rl_file {
  * defaults, written by us and checked when the library is built and tested. */
 int replylint__parse_rules(rl_file *out, const char *yaml, size_t len, const char *source,
                            bool trusted, replylint_error *err);
+/* The same for an embedded file, from the document tools/embed.c parsed at build time. */
+struct rl_embedded_file;
+int replylint__parse_embedded_rules(rl_file *out, const struct rl_embedded_file *e,
+                                    const char *source, replylint_error *err);
 void replylint__file_free(rl_file *f);
 void replylint__rule_clear(replylint_rule *r);
 int replylint__category_known(const char *category);
@@ -251,11 +255,22 @@ struct replylint_ruleset {
     struct rl_sentencer *sentencer; /* sentence boundaries (segment.h) */
 };
 
-/* Embedded default rules (generated at build time: embedded.c). */
+/* Embedded default rules (generated at build time by tools/embed.c: embedded.c).  Each
+ * file comes as its text and as its libyaml document, parsed at build time: per node
+ * RL_EMBEDDED_NODE_FIELDS numbers (yaml_node_type_t, style, line and column of its start,
+ * then the offset and length of a scalar's text, or the index and count of a sequence's
+ * items or a mapping's pairs), the items (yaml_node_item_t), the pairs (yaml_node_pair_t)
+ * and the text of every scalar, each NUL-terminated. */
+#define RL_EMBEDDED_NODE_FIELDS 6
 typedef struct rl_embedded_file {
     const char *name; /* e.g. "ru/jargon.yaml" */
     const char *data;
     size_t len;
+    const uint32_t *nodes;
+    size_t n_nodes;
+    const void *items;
+    const void *pairs;
+    const char *text;
 } rl_embedded_file;
 extern const rl_embedded_file replylint__embedded_rules[];
 extern const size_t replylint__embedded_rules_count;
@@ -265,8 +280,9 @@ extern const size_t replylint__embedded_forms_len;
 /* Compile rules from YAML sources (ruleset.c); used by the builder and the generator. */
 typedef struct rl_source {
     char *name;
-    char *data;
+    char *data; /* NULL for an embedded file: see `embedded` */
     size_t len;
+    const rl_embedded_file *embedded; /* the defaults, parsed at build time */
     bool check_examples;
     bool trusted; /* the embedded defaults (see replylint__parse_rules) */
 } rl_source;

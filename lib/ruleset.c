@@ -84,7 +84,10 @@ static int gather(replylint_ruleset *rs, const rl_source *src, size_t n_src, rep
     int rc = 0;
     for (size_t s = 0; s < n_src && rc == 0; s++) {
         rl_file f;
-        rc = replylint__parse_rules(&f, src[s].data, src[s].len, src[s].name, src[s].trusted, err);
+        rc = src[s].embedded
+                 ? replylint__parse_embedded_rules(&f, src[s].embedded, src[s].name, err)
+                 : replylint__parse_rules(&f, src[s].data, src[s].len, src[s].name, src[s].trusted,
+                                          err);
         if (rc)
             break;
         for (size_t i = 0; i < f.n_rules && rc == 0; i++) {
@@ -622,18 +625,20 @@ void replylint_ruleset_free(replylint_ruleset *rs)
 
 /* ---- the builder ---------------------------------------------------------------------- */
 
+/* A rule file's text is copied; an embedded one (data NULL) is referred to. */
 static int add_source(replylint_builder *b, const char *name, const char *data, size_t len,
-                      bool check)
+                      const rl_embedded_file *embedded, bool check)
 {
     if (RL_GROW(b->src, b->cap_src, b->n_src + 1) != 0)
         return -1;
     rl_source *s = &b->src[b->n_src];
     s->name = replylint__strdup(name);
-    s->data = replylint__strndup(data, len);
-    s->len = len;
+    s->data = embedded ? NULL : replylint__strndup(data, len);
+    s->len = embedded ? 0 : len;
+    s->embedded = embedded;
     s->check_examples = check;
-    s->trusted = false;
-    if (!s->name || !s->data) {
+    s->trusted = embedded != NULL;
+    if (!s->name || (!embedded && !s->data)) {
         free(s->name);
         free(s->data);
         return -1;
@@ -671,11 +676,10 @@ int replylint_builder_new(replylint_builder **out, unsigned int flags, const cha
             const rl_embedded_file *e = &replylint__embedded_rules[i];
             char name[256];
             snprintf(name, sizeof(name), "<embedded>/%s", e->name);
-            if (add_source(b, name, e->data, e->len, false) != 0) {
+            if (add_source(b, name, NULL, 0, e, false) != 0) {
                 replylint_builder_free(b);
                 return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
             }
-            b->src[b->n_src - 1].trusted = true;
         }
     }
     *out = b;
@@ -693,7 +697,7 @@ int replylint_builder_add_buffer(replylint_builder *b, const char *yaml, size_t 
                                    "rule file is larger than %u bytes", MAX_RULE_FILE_SIZE);
     if (!source_name)
         source_name = "<buffer>";
-    if (add_source(b, source_name, yaml ? yaml : "", len,
+    if (add_source(b, source_name, yaml ? yaml : "", len, NULL,
                    !(b->flags & REPLYLINT_BUILD_NO_EXAMPLES)) != 0)
         return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
     /* All or nothing: the file joins only if everything still compiles with it. */
