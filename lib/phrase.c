@@ -11,6 +11,7 @@
 #include "rules.h"
 #include "fold.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,13 +374,16 @@ static int phrase_agree(rl_phrase_index *ix, rl_forms *forms, const replylint_ru
                 uint32_t head[3] = {pid, (uint32_t)si, (uint32_t)i};
                 memcpy(key, head, sizeof(head));
                 memcpy(key + sizeof(head), f, kl);
-                if (RL_GROW(ix->agree_str, ix->cap_agree, ix->n_agree + 1) != 0 ||
-                    !(ix->agree_str[ix->n_agree] = replylint__strdup(rf.v[best])) ||
+                size_t bl = strlen(rf.v[best]);
+                if (ix->agree_text_len + bl + 1 > UINT32_MAX ||
+                    RL_GROW(ix->agree_text, ix->agree_text_cap, ix->agree_text_len + bl + 1) != 0 ||
                     replylint__strmap_put(&ix->agree, key, sizeof(head) + kl,
-                                          (uint32_t)ix->n_agree) != 0)
+                                          (uint32_t)ix->agree_text_len) != 0) {
                     rc = -1;
-                else
-                    ix->n_agree++;
+                } else {
+                    memcpy(ix->agree_text + ix->agree_text_len, rf.v[best], bl + 1);
+                    ix->agree_text_len += bl + 1;
+                }
             }
         }
         strvec_free(&rf);
@@ -399,7 +403,7 @@ const char *replylint__phrase_agreed(const rl_phrase_index *ix, uint32_t pid, ui
         return NULL;
     memcpy(key, head, sizeof(head));
     memcpy(key + sizeof(head), form, len);
-    return replylint__strmap_get(&ix->agree, key, sizeof(head) + len, &at) ? ix->agree_str[at]
+    return replylint__strmap_get(&ix->agree, key, sizeof(head) + len, &at) ? ix->agree_text + at
                                                                            : NULL;
 }
 
@@ -736,17 +740,126 @@ out:
     return rc;
 }
 
+static const replylint_rule *rule_by_id(const replylint_rule *rules, size_t n, const char *id,
+                                        size_t *index)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(rules[mid].id, id);
+        if (c == 0) {
+            *index = mid;
+            return &rules[mid];
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static bool has_phrases(const replylint_rule *r)
+{
+    return r->m.n_phrases || r->then.n_phrases || r->needs.n_phrases;
+}
+
+int replylint__phrase_thaw(rl_phrase_index *ix, const rl_phrase_snapshot *snap,
+                           const replylint_rule *rules, size_t n_rules)
+{
+    if (!snap->n_phrases)
+        return 0;
+    /* The same rules: as many with phrases, all of them defaults, each found below. */
+    size_t with_phrases = 0;
+    for (size_t i = 0; i < n_rules; i++) {
+        if (!has_phrases(&rules[i]))
+            continue;
+        if (!rules[i].trusted)
+            return 0;
+        with_phrases++;
+    }
+    if (with_phrases != snap->n_rules)
+        return 0;
+    rl_phrase_info *phrases = calloc(snap->n_phrases, sizeof(*phrases));
+    char **written = calloc(snap->n_written ? snap->n_written : 1, sizeof(char *));
+    if (!phrases || !written) {
+        free(phrases);
+        free(written);
+        return -1;
+    }
+    for (size_t i = 0; i < snap->n_written; i++)
+        written[i] = snap->written[i]
+                         ? (char *)(uintptr_t)(snap->written_text + snap->written[i] - 1)
+                         : NULL;
+    for (size_t i = 0; i < snap->n_phrases; i++) {
+        const rl_snapshot_phrase *sp = &snap->phrases[i];
+        size_t ri = 0;
+        const replylint_rule *r = rule_by_id(rules, n_rules, snap->ids + sp->rule_id, &ri);
+        const rl_matcher *mt = !r                 ? NULL
+                               : sp->matcher == 0 ? &r->m
+                               : sp->matcher == 1 ? &r->then
+                                                  : &r->needs;
+        if (!r || !r->trusted || sp->src >= mt->n_phrases) {
+            free(phrases);
+            free(written);
+            return 0;
+        }
+        phrases[i].rule = (uint32_t)ri;
+        phrases[i].matcher = mt->matcher;
+        phrases[i].src = &mt->phrases[sp->src];
+        phrases[i].n_items = sp->n_items;
+        phrases[i].written = sp->n_items ? written + sp->written : NULL;
+    }
+    /* The snapshot's arrays are read-only; nothing writes to a finished index. */
+    memset(ix, 0, sizeof(*ix));
+    ix->thawed = true;
+    ix->phrases = phrases;
+    ix->n_phrases = snap->n_phrases;
+    ix->written_block = written;
+    ix->n_slots = snap->n_slots;
+    ix->n_nodes = snap->n_nodes;
+    ix->max_words = snap->max_words;
+    ix->root_any = snap->root_any;
+    ix->forms.slots = (rl_strmap_slot *)(uintptr_t)snap->forms_slots;
+    ix->forms.cap = snap->forms_cap;
+    ix->forms.count = snap->forms_count;
+    ix->forms.pool = (char *)(uintptr_t)snap->forms_pool;
+    ix->forms.pool_len = ix->forms.pool_cap = snap->forms_pool_len;
+    ix->form_slots = (uint32_t *)(uintptr_t)snap->form_slots;
+    ix->n_form_slots = snap->n_form_slots;
+    ix->root_child = (uint32_t *)(uintptr_t)snap->root_child;
+    ix->edge_first = (uint32_t *)(uintptr_t)snap->edge_first;
+    ix->edge_slot = (uint32_t *)(uintptr_t)snap->edge_slot;
+    ix->edge_child = (uint32_t *)(uintptr_t)snap->edge_child;
+    ix->term_first = (uint32_t *)(uintptr_t)snap->term_first;
+    ix->term_count = (uint32_t *)(uintptr_t)snap->term_count;
+    ix->terms = (uint32_t *)(uintptr_t)snap->terms;
+    ix->agree.slots = (rl_strmap_slot *)(uintptr_t)snap->agree_slots;
+    ix->agree.cap = snap->agree_cap;
+    ix->agree.count = snap->agree_count;
+    ix->agree.pool = (char *)(uintptr_t)snap->agree_pool;
+    ix->agree.pool_len = ix->agree.pool_cap = snap->agree_pool_len;
+    ix->agree_text = (char *)(uintptr_t)snap->agree_text;
+    ix->agree_text_len = ix->agree_text_cap = snap->agree_text_len;
+    return 1;
+}
+
 void replylint__phrase_index_free(rl_phrase_index *ix)
 {
     build_state_free(ix->build);
+    if (ix->thawed) {
+        /* Everything but these two blocks is the snapshot's read-only data. */
+        free(ix->phrases);
+        free(ix->written_block);
+        memset(ix, 0, sizeof(*ix));
+        return;
+    }
     for (size_t i = 0; i < ix->n_phrases; i++) {
         for (uint32_t k = 0; k < ix->phrases[i].n_items; k++)
             free(ix->phrases[i].written[k]);
         free(ix->phrases[i].written);
     }
-    for (size_t i = 0; i < ix->n_agree; i++)
-        free(ix->agree_str[i]);
-    free(ix->agree_str);
+    free(ix->agree_text);
     replylint__strmap_free(&ix->agree);
     replylint__strmap_free(&ix->forms);
     free(ix->form_slots);

@@ -186,10 +186,53 @@ typedef struct rl_phrase_index {
     void *build; /* state used only while phrases are being added */
     /* (phrase, suggestion, item, matched form) -> the suggestion inflected to agree with
      * the matched form («денежными средствами» -> «деньгами»); see phrase_agree(). */
-    rl_strmap agree;
-    char **agree_str;
-    size_t n_agree, cap_agree;
+    rl_strmap agree;  /* values are offsets in agree_text */
+    char *agree_text; /* the inflected suggestions, each NUL-terminated */
+    size_t agree_text_len, agree_text_cap;
+    /* Thawed from the build-time snapshot (replylint__phrase_thaw): the arrays and maps are
+     * its read-only data; phrases and written_block (every phrase's written[]) are ours. */
+    bool thawed;
+    char **written_block;
 } rl_phrase_index;
+
+/* The phrase index of the default rules, built when the library is built
+ * (tools/phrasegen.c dumps what replylint__phrase_add and _finish made of them), so that
+ * loading the defaults need not build it again: nearly all of the time a command-line call
+ * spent loading them.  A phrase names its rule by id and its source by matcher and index,
+ * so that it can be tied to the rule set being compiled. */
+typedef struct rl_snapshot_phrase {
+    uint32_t rule_id; /* offset of the rule's id in ids */
+    uint32_t matcher; /* 0: the rule's m, 1: then, 2: needs */
+    uint32_t src;     /* index in that matcher's phrases */
+    uint32_t n_items; /* the phrase's written[] (0: none) ... */
+    uint32_t written; /* ... from this index of the snapshot's written */
+} rl_snapshot_phrase;
+typedef struct rl_phrase_snapshot {
+    size_t n_phrases; /* 0: none (the stand-in the build-time generators link) */
+    size_t n_rules;   /* distinct rules the phrases belong to */
+    const rl_snapshot_phrase *phrases;
+    const char *ids;
+    const uint32_t *written; /* 1 + offset in written_text, or 0 for NULL */
+    const char *written_text;
+    size_t n_written;
+    uint32_t n_slots, n_nodes, max_words, root_any;
+    const rl_strmap_slot *forms_slots;
+    size_t forms_cap, forms_count;
+    const char *forms_pool;
+    size_t forms_pool_len;
+    const uint32_t *form_slots;
+    size_t n_form_slots;
+    const uint32_t *root_child, *edge_first, *edge_slot, *edge_child;
+    const uint32_t *term_first, *term_count, *terms;
+    size_t n_edges, n_terms;
+    const rl_strmap_slot *agree_slots;
+    size_t agree_cap, agree_count;
+    const char *agree_pool;
+    size_t agree_pool_len;
+    const char *agree_text;
+    size_t agree_text_len;
+} rl_phrase_snapshot;
+extern const rl_phrase_snapshot replylint__phrase_snapshot;
 
 /* The suggestion `sugg` of phrase `pid`, inflected like `form` at item `item`, or NULL. */
 const char *replylint__phrase_agreed(const rl_phrase_index *ix, uint32_t pid, uint32_t sugg,
@@ -202,6 +245,12 @@ int replylint__phrase_add(rl_phrase_index *ix, rl_forms *forms, const replylint_
                           uint32_t rule_index, const rl_matcher *mt, replylint_error *err);
 /* Seal the index after the last add (flattens the terminal lists). */
 int replylint__phrase_finish(rl_phrase_index *ix);
+/* Make `ix` (empty) the snapshot's index when the phrases of `rules` (sorted by id) are
+ * exactly those it was made of: every rule with phrases is an embedded default and every
+ * rule of the snapshot is there.  Returns 1 if it did, 0 if not (ix untouched: build it),
+ * -1 when out of memory. */
+int replylint__phrase_thaw(rl_phrase_index *ix, const rl_phrase_snapshot *snap,
+                           const replylint_rule *rules, size_t n_rules);
 /* Find every phrase occurrence in folded text with its tokens.  Hits are appended.
  * *slots (*cap_slots entries, or NULL and 0) is working memory, grown to a word per token
  * and kept for the next call; the caller frees it.  *truncated is set (never cleared) when

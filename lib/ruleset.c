@@ -577,14 +577,22 @@ int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_s
         }
         rc = fold_allow(r, err);
         rl_matcher *ms[3] = {&r->m, &r->then, &r->needs};
-        for (int k = 0; k < 3 && rc == 0; k++) {
+        for (int k = 0; k < 3 && rc == 0; k++)
+            rc = compile_regex(rs, r, ms[k], err);
+    }
+    /* The phrases: the defaults' index as the library was built with it, or built here. */
+    int thawed = 0;
+    if (rc == 0 && (thawed = replylint__phrase_thaw(&rs->phrases, &replylint__phrase_snapshot,
+                                                    rs->rules, rs->n_rules)) < 0)
+        rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < rs->n_rules && rc == 0 && !thawed; i++) {
+        replylint_rule *r = &rs->rules[i];
+        rl_matcher *ms[3] = {&r->m, &r->then, &r->needs};
+        for (int k = 0; k < 3 && rc == 0; k++)
             if (ms[k]->n_phrases)
                 rc = replylint__phrase_add(&rs->phrases, forms, r, (uint32_t)i, ms[k], err);
-            if (rc == 0)
-                rc = compile_regex(rs, r, ms[k], err);
-        }
     }
-    if (rc == 0 && replylint__phrase_finish(&rs->phrases) != 0)
+    if (rc == 0 && !thawed && replylint__phrase_finish(&rs->phrases) != 0)
         rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
     if (rc == 0) {
         rs->mctx = pcre2_match_context_create(NULL);

@@ -118,10 +118,75 @@ static void assert_same_findings(const replylint_ruleset *x, const replylint_rul
     replylint_report_free(ry);
 }
 
+static void assert_same_u32(const char *what, const uint32_t *a, const uint32_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(a[i] == b[i], "%s[%zu]: %u vs %u", what, i, a[i], b[i]);
+}
+
+/* The thawed phrase index of the defaults is the one the compiler builds from them. */
+static void assert_same_phrase_index(const rl_phrase_index *x, const rl_phrase_index *y)
+{
+    ck_assert(x->thawed);
+    ck_assert(!y->thawed);
+    ck_assert_uint_gt(x->n_phrases, 100);
+    ck_assert_uint_eq(x->n_phrases, y->n_phrases);
+    ck_assert_uint_eq(x->n_slots, y->n_slots);
+    ck_assert_uint_eq(x->n_nodes, y->n_nodes);
+    ck_assert_uint_eq(x->max_words, y->max_words);
+    ck_assert_uint_eq(x->root_any, y->root_any);
+    for (size_t i = 0; i < x->n_phrases; i++) {
+        const rl_phrase_info *a = &x->phrases[i], *b = &y->phrases[i];
+        ck_assert_uint_eq(a->rule, b->rule);
+        ck_assert_uint_eq(a->matcher, b->matcher);
+        ck_assert_str_eq(a->src->text, b->src->text);
+        ck_assert_uint_eq(a->src->line, b->src->line);
+        ck_assert_int_eq(a->written != NULL, b->written != NULL);
+        for (uint32_t k = 0; a->written && k < a->n_items; k++) {
+            ck_assert_uint_eq(a->n_items, b->n_items);
+            ck_assert_int_eq(a->written[k] != NULL, b->written[k] != NULL);
+            if (a->written[k])
+                ck_assert_str_eq(a->written[k], b->written[k]);
+        }
+    }
+    ck_assert_uint_eq(x->forms.count, y->forms.count);
+    for (size_t i = 0; i < y->forms.cap; i++) {
+        const rl_strmap_slot *s = &y->forms.slots[i];
+        uint32_t v = 0;
+        if (!s->key)
+            continue;
+        ck_assert(replylint__strmap_get(&x->forms, y->forms.pool + s->key - 1, s->len, &v));
+        ck_assert_uint_eq(v, s->val);
+    }
+    ck_assert_uint_eq(x->n_form_slots, y->n_form_slots);
+    assert_same_u32("form_slots", x->form_slots, y->form_slots, x->n_form_slots);
+    assert_same_u32("root_child", x->root_child, y->root_child, x->n_slots);
+    assert_same_u32("edge_first", x->edge_first, y->edge_first, (size_t)x->n_nodes + 1);
+    size_t n_edges = x->edge_first[x->n_nodes], n_terms = 0;
+    assert_same_u32("edge_slot", x->edge_slot, y->edge_slot, n_edges);
+    assert_same_u32("edge_child", x->edge_child, y->edge_child, n_edges);
+    assert_same_u32("term_first", x->term_first, y->term_first, x->n_nodes);
+    assert_same_u32("term_count", x->term_count, y->term_count, x->n_nodes);
+    for (uint32_t i = 0; i < x->n_nodes; i++)
+        n_terms += x->term_count[i];
+    assert_same_u32("terms", x->terms, y->terms, n_terms);
+    ck_assert_uint_gt(x->agree.count, 0);
+    ck_assert_uint_eq(x->agree.count, y->agree.count);
+    for (size_t i = 0; i < y->agree.cap; i++) {
+        const rl_strmap_slot *s = &y->agree.slots[i];
+        uint32_t v = 0;
+        if (!s->key)
+            continue;
+        ck_assert(replylint__strmap_get(&x->agree, y->agree.pool + s->key - 1, s->len, &v));
+        ck_assert_str_eq(x->agree_text + v, y->agree_text + s->val);
+    }
+}
+
 /*
- * The defaults load from the documents tools/embed.c parsed at build time; the same files
- * parsed as text, as any team's rule file is, must give the same rules field by field
- * (source lines included) and the same findings on every example.
+ * The defaults load from the documents tools/embed.c parsed at build time and with the
+ * phrase index tools/phrasegen.c built; the same files parsed as text, as any team's rule
+ * file is, must give the same rules field by field (source lines included), the same
+ * phrase index and the same findings on every example.
  */
 START_TEST(test_build_time_documents_match_the_text)
 {
@@ -143,6 +208,7 @@ START_TEST(test_build_time_documents_match_the_text)
 
     ck_assert_uint_gt(replylint_ruleset_count(pre), 0);
     ck_assert_uint_eq(replylint_ruleset_count(pre), replylint_ruleset_count(text));
+    assert_same_phrase_index(&pre->phrases, &text->phrases);
     for (size_t i = 0; i < replylint_ruleset_count(pre); i++) {
         const replylint_rule *x = replylint_ruleset_get(pre, i),
                              *y = replylint_ruleset_get(text, i);
@@ -175,6 +241,74 @@ START_TEST(test_build_time_documents_match_the_text)
 }
 END_TEST
 
+static replylint_ruleset *defaults_with(const char *team, replylint_error *err)
+{
+    replylint_builder *b = NULL;
+    replylint_ruleset *rs = NULL;
+    ck_assert_int_eq(replylint_builder_new(&b, 0, NULL, err), 0);
+    ck_assert_int_eq(replylint_builder_add_buffer(b, team, strlen(team), "team.yaml", err), 0);
+    ck_assert_int_eq(replylint_builder_compile(&rs, b, err), 0);
+    replylint_builder_free(b);
+    return rs;
+}
+
+static const replylint_diag *lint_find(const replylint_ruleset *rs, const char *text,
+                                       const char *rule, replylint_report **rep)
+{
+    replylint_error err;
+    ck_assert_int_eq(replylint_lint(rep, rs, text, strlen(text), NULL, &err), 0);
+    return find_diag(*rep, rule);
+}
+
+/*
+ * A team's file on top of the defaults: overrides keep the build-time phrase index (the
+ * phrases are the same), a disabled phrase rule or a team phrase rule makes the compiler
+ * build it, and the findings follow either way.
+ */
+START_TEST(test_phrase_snapshot_with_team_rules)
+{
+    replylint_error err;
+    replylint_report *rep = NULL;
+    const char *text = "Денежные средства вернутся завтра. Приносим извинения за неудобства.";
+
+    replylint_ruleset *rs = defaults_with("overrides:\n"
+                                          "  - rule: jargon.ru.money\n"
+                                          "    severity: error\n",
+                                          &err);
+    ck_assert(rs->phrases.thawed);
+    const replylint_diag *d = lint_find(rs, text, "jargon.ru.money", &rep);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(replylint_diag_severity(d), REPLYLINT_SEV_ERROR);
+    ck_assert_ptr_nonnull(find_category(rep, "inconvenience"));
+    replylint_report_free(rep);
+    replylint_ruleset_free(rs);
+
+    rs = defaults_with("overrides:\n  - rule: jargon.ru.money\n    enabled: false\n", &err);
+    ck_assert(!rs->phrases.thawed);
+    ck_assert_ptr_null(lint_find(rs, text, "jargon.ru.money", &rep));
+    ck_assert_ptr_nonnull(find_category(rep, "inconvenience"));
+    replylint_report_free(rep);
+    replylint_ruleset_free(rs);
+
+    rs = defaults_with("rules:\n"
+                       "  - id: team.ru.tomorrow\n"
+                       "    category: vague-time\n"
+                       "    language: ru\n"
+                       "    kind: phrase\n"
+                       "    message: когда именно?\n"
+                       "    phrases: [вернутся завтра]\n"
+                       "    examples:\n"
+                       "      bad: [Деньги вернутся завтра., Они вернутся завтра.]\n"
+                       "      good: [Деньги вернутся в среду., Они вернутся в среду.]\n",
+                       &err);
+    ck_assert(!rs->phrases.thawed);
+    ck_assert_ptr_nonnull(lint_find(rs, text, "team.ru.tomorrow", &rep));
+    ck_assert_ptr_nonnull(find_diag(rep, "jargon.ru.money"));
+    replylint_report_free(rep);
+    replylint_ruleset_free(rs);
+}
+END_TEST
+
 Suite *rules_suite(void)
 {
     Suite *s = suite_create("rules");
@@ -184,6 +318,7 @@ Suite *rules_suite(void)
     tcase_add_test(tc, test_examples_per_rule_and_coverage);
     tcase_add_test(tc, test_core_bar_reply);
     tcase_add_test(tc, test_build_time_documents_match_the_text);
+    tcase_add_test(tc, test_phrase_snapshot_with_team_rules);
     suite_add_tcase(s, tc);
     return s;
 }
