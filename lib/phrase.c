@@ -288,7 +288,7 @@ static int parse_item(rl_phrase_index *ix, build_state *st, rl_forms *forms,
     key[0] = (char)('0' + r->lang);
     key[1] = r->inflect ? 'i' : 'l';
     memcpy(key + 2, s, len);
-    uint32_t at;
+    uint32_t at = 0;
     int rc = 0;
     if (!replylint__strmap_get(&st->word_keys, key, len + 2, &at)) {
         if (RL_GROW(st->words, st->cap_words, st->n_words + 1) != 0) {
