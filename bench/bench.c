@@ -152,11 +152,14 @@ static void lint_all(const replylint_ruleset *rs, const corpus *c, const char *l
     replylint_scratch_free(sc);
 }
 
+/* How per_call lints: into the scratch (the report is the scratch's), with the scratch's
+ * working memory and a report of its own, or with fresh memory as replylint_lint(). */
+enum mode { INTO_SCRATCH, WITH_SCRATCH, FRESH };
+
 /* The cost of one call on `len` bytes: the best of five rounds of `reps` calls (on a shared
- * machine, other work only ever adds time).  With a scratch (sc), memory is kept between
- * calls; without, every call takes it fresh, as replylint_lint() does. */
-static double per_call(const replylint_ruleset *rs, replylint_scratch *sc, const char *buf,
-                       size_t len, int reps)
+ * machine, other work only ever adds time). */
+static double per_call(const replylint_ruleset *rs, replylint_scratch *sc, enum mode mode,
+                       const char *buf, size_t len, int reps)
 {
     replylint_options o;
     replylint_options_init(&o, REPLYLINT_OPTIONS_VERSION);
@@ -166,9 +169,14 @@ static double per_call(const replylint_ruleset *rs, replylint_scratch *sc, const
     for (int round = 0; round < 5; round++) {
         double a = now();
         for (int k = 0; k < reps; k++) {
-            replylint_report *r = NULL;
-            replylint_lint_with_scratch(&r, rs, sc, buf, len, &o, &err);
-            replylint_report_free(r);
+            if (mode == INTO_SCRATCH) {
+                const replylint_report *r = NULL;
+                replylint_lint_into_scratch(&r, rs, sc, buf, len, &o, &err);
+            } else {
+                replylint_report *r = NULL;
+                replylint_lint_with_scratch(&r, rs, mode == FRESH ? NULL : sc, buf, len, &o, &err);
+                replylint_report_free(r);
+            }
         }
         double t = (now() - a) / reps;
         best = t < best ? t : best;
@@ -232,24 +240,28 @@ int main(int argc, char **argv)
            lat[N * 99 / 100] * 1e6, lat[N - 1] * 1e6);
 
 lengths:
-    /* Cost against length: 1 KB to 1 MB, with one scratch for all calls (a batch, a
-     * service) and with replylint_lint()'s fresh memory per call. */
+    /* Cost against length: 1 KB to 1 MB, three ways: into one scratch kept for all calls
+     * (report included: a batch), with its working memory but a report of each call's own
+     * (a service handing reports on), and with replylint_lint()'s fresh memory. */
     replylint_scratch *sc = NULL;
     if (replylint_scratch_new(&sc, &err) != 0)
         return 1;
-    double per_kb_1k[2] = {0, 0};
+    double per_kb_1k[3] = {0, 0, 0};
     for (size_t size = 1024; size <= (1u << 20); size *= 4) {
         size_t len = synth(buf, size, &seed, 1);
         int reps = (int)((1u << 21) / size) + 1;
-        double with = per_call(rs, sc, buf, len, reps), fresh = per_call(rs, NULL, buf, len, reps);
-        if (size == 1024) {
-            per_kb_1k[0] = with / (len / 1024.0);
-            per_kb_1k[1] = fresh / (len / 1024.0);
+        double t[3];
+        for (int m = 0; m < 3; m++) {
+            t[m] = per_call(rs, sc, (enum mode)m, buf, len, reps);
+            if (size == 1024)
+                per_kb_1k[m] = t[m] / (len / 1024.0);
         }
-        printf("length %8zu bytes: %9.1f us per call, %.2f x the 1 KB cost per KB with a "
-               "scratch; %9.1f us, %.2f x without\n",
-               len, with * 1e6, with / (len / 1024.0) / per_kb_1k[0], fresh * 1e6,
-               fresh / (len / 1024.0) / per_kb_1k[1]);
+        printf("length %8zu bytes:", len);
+        static const char *const label[3] = {"into a scratch", "with a scratch", "fresh memory"};
+        for (int m = 0; m < 3; m++)
+            printf("%s %9.1f us, %.2f x %s", m ? ";" : "", t[m] * 1e6,
+                   t[m] / (len / 1024.0) / per_kb_1k[m], label[m]);
+        printf("  (per call; x: per KB, against 1 KB)\n");
     }
     replylint_scratch_free(sc);
     free(lat);

@@ -1193,7 +1193,7 @@ static int lint_ticket(const struct audit_ctx *ctx, replylint_scratch *scratch, 
                        struct item *it, const struct ticket *t)
 {
     replylint_options opts = ctx->opts->lint;
-    replylint_report *rep = NULL;
+    const replylint_report *rep = NULL; /* the scratch's: gone at the next ticket */
     replylint_error err;
     int rc;
 
@@ -1201,7 +1201,7 @@ static int lint_ticket(const struct audit_ctx *ctx, replylint_scratch *scratch, 
     opts.agent_name = ctx->opts->agent_is_name ? t->f[F_AGENT] : NULL;
     opts.channel = t->channel;
     memset(&err, 0, sizeof err);
-    rc = replylint_lint_with_scratch(&rep, ctx->rules->rs, scratch, t->f[F_TEXT], t->len[F_TEXT],
+    rc = replylint_lint_into_scratch(&rep, ctx->rules->rs, scratch, t->f[F_TEXT], t->len[F_TEXT],
                                      &opts, &err);
     if (rc == REPLYLINT_EUTF8)
         return reject(b, it, REJ_UTF8, "invalid UTF-8 in field '%s' at byte %zu",
@@ -1234,7 +1234,6 @@ static int lint_ticket(const struct audit_ctx *ctx, replylint_scratch *scratch, 
             break;
         }
     }
-    replylint_report_free(rep);
     if (rc != 0)
         return reject(b, it, REJ_OTHER, "out of memory");
     return 0;

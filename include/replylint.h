@@ -298,7 +298,23 @@ REPLYLINT_API int replylint_lint_with_scratch(replylint_report **out, const repl
                                               size_t len, const replylint_options *opts,
                                               replylint_error *err);
 
-/** Release a report.  NULL is a no-op. */
+/**
+ * As replylint_lint_with_scratch(), but the report is the scratch's, the way a simdjson
+ * parser owns the document it hands out: it stays valid until the next call with this
+ * scratch (which replaces it, even when that call fails) or replylint_scratch_free(), and
+ * is not to be freed (replylint_report_free() ignores it).  Its memory is kept with the
+ * rest of the scratch, so a batch of replies takes no fresh memory from the system once
+ * its longest reply has been seen: a 1 MB reply's report alone is about 5 MB (thousands of
+ * findings, and the whole reply as the text of a length finding).  `scratch` may not be
+ * NULL; the findings are the same as replylint_lint()'s.
+ */
+REPLYLINT_API int replylint_lint_into_scratch(const replylint_report **out,
+                                              const replylint_ruleset *rs,
+                                              replylint_scratch *scratch, const char *text,
+                                              size_t len, const replylint_options *opts,
+                                              replylint_error *err);
+
+/** Release a report.  NULL, or a report that belongs to a scratch, is a no-op. */
 REPLYLINT_API void replylint_report_free(replylint_report *r);
 /** Number of diagnostics, sorted by position then rule id. */
 REPLYLINT_API size_t replylint_report_count(const replylint_report *r);

@@ -41,13 +41,17 @@ char *replylint__strndup(const char *s, size_t n);
 void replylint__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 char *replylint__strdup(const char *s);
 
-/* A bump allocator for strings that live as long as their owner (a report). */
+/* A bump allocator for strings that live as long as their owner (a report).  A reset
+ * keeps the chunks for the next round (a report kept in a scratch). */
 typedef struct rl_arena_chunk rl_arena_chunk;
 typedef struct rl_arena {
-    rl_arena_chunk *head;
+    rl_arena_chunk *head;      /* chunks in use, the newest first */
+    rl_arena_chunk *spare;     /* emptied by a reset: standard-size chunks */
+    rl_arena_chunk *spare_big; /* emptied by a reset: chunks made for one large string */
 } rl_arena;
 void *replylint__arena_alloc(rl_arena *a, size_t n);
 char *replylint__arena_strndup(rl_arena *a, const char *s, size_t n);
+void replylint__arena_reset(rl_arena *a);
 void replylint__arena_free(rl_arena *a);
 
 /* Open-addressing hash map from byte strings to uint32 values.  Keys are copied into one

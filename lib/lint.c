@@ -1231,6 +1231,7 @@ struct replylint_scratch {
     occ *occ;
     size_t cap_occ;
     pcre2_match_data *md;
+    replylint_report *report; /* the last replylint_lint_into_scratch() report, kept */
 };
 
 int replylint_scratch_new(replylint_scratch **out, replylint_error *err)
@@ -1302,12 +1303,17 @@ void replylint_scratch_free(replylint_scratch *s)
     memset(&c, 0, sizeof(c));
     swap_buffers(s, &c);
     ctx_free(&c, NULL);
+    if (s->report) {
+        s->report->kept = false;
+        replylint_report_free(s->report);
+    }
     free(s);
 }
 
-int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs,
-                       replylint_scratch *scratch, const char *text, size_t len,
-                       const replylint_options *opts, size_t only, replylint_error *err)
+/* One lint call; `keep` puts the report in the scratch (replylint_lint_into_scratch). */
+static int lint_call(replylint_report **out, const replylint_ruleset *rs,
+                     replylint_scratch *scratch, bool keep, const char *text, size_t len,
+                     const replylint_options *opts, size_t only, replylint_error *err)
 {
     if (!out)
         return replylint__error(err, REPLYLINT_EINVAL, "replylint_lint: out is NULL");
@@ -1361,7 +1367,13 @@ int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs,
     c.text = text;
     c.len = len;
     int rc = REPLYLINT_ENOMEM;
-    c.report = calloc(1, sizeof(*c.report));
+    if (keep && scratch->report) {
+        c.report = scratch->report;
+        replylint__report_reset(c.report);
+    } else if ((c.report = calloc(1, sizeof(*c.report))) != NULL && keep) {
+        c.report->kept = true;
+        scratch->report = c.report;
+    }
     if (!c.report)
         goto done;
     if (replylint__fold_reuse(&c.folded, text, len) != 0)
@@ -1396,11 +1408,21 @@ int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs,
 done:
     ctx_free(&c, scratch);
     if (rc != REPLYLINT_OK) {
-        replylint_report_free(c.report);
+        if (keep && c.report)
+            replylint__report_reset(c.report); /* no half report until the next call */
+        else
+            replylint_report_free(c.report);
         return replylint__error(err, rc, "out of memory");
     }
     *out = c.report;
     return REPLYLINT_OK;
+}
+
+int replylint__lint_ex(replylint_report **out, const replylint_ruleset *rs,
+                       replylint_scratch *scratch, const char *text, size_t len,
+                       const replylint_options *opts, size_t only, replylint_error *err)
+{
+    return lint_call(out, rs, scratch, false, text, len, opts, only, err);
 }
 
 int replylint_lint(replylint_report **out, const replylint_ruleset *rs, const char *text,
@@ -1413,5 +1435,23 @@ int replylint_lint_with_scratch(replylint_report **out, const replylint_ruleset 
                                 replylint_scratch *scratch, const char *text, size_t len,
                                 const replylint_options *opts, replylint_error *err)
 {
-    return replylint__lint_ex(out, rs, scratch, text, len, opts, SIZE_MAX, err);
+    return lint_call(out, rs, scratch, false, text, len, opts, SIZE_MAX, err);
+}
+
+int replylint_lint_into_scratch(const replylint_report **out, const replylint_ruleset *rs,
+                                replylint_scratch *scratch, const char *text, size_t len,
+                                const replylint_options *opts, replylint_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!scratch)
+        return replylint__error(err, REPLYLINT_EINVAL,
+                                "replylint_lint_into_scratch: scratch is NULL");
+    if (scratch->report)
+        replylint__report_reset(scratch->report); /* the last report ends here, even on error */
+    replylint_report *r = NULL;
+    int rc = lint_call(out ? &r : NULL, rs, scratch, true, text, len, opts, SIZE_MAX, err);
+    if (out)
+        *out = r;
+    return rc;
 }

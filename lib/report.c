@@ -111,9 +111,14 @@ int replylint__report_finish(replylint_report *r, const char *text, size_t len,
     enum { PER_POINT = 3 + (2 * sizeof(uint32_t) + sizeof(size_t) - 1) / sizeof(size_t) };
     size_t n = 2 * r->n;
     size_t stack_block[32 * PER_POINT]; /* per point: three size_t and two uint32_t */
-    size_t *block = n <= 32 ? stack_block : malloc(n * PER_POINT * sizeof(size_t));
-    if (!block)
+    size_t *block = stack_block;
+    if (n > 32 && r->kept) {
+        if (RL_GROW(r->points, r->cap_points, n * PER_POINT) != 0)
+            return -1;
+        block = r->points;
+    } else if (n > 32 && !(block = malloc(n * PER_POINT * sizeof(size_t)))) {
         return -1;
+    }
     size_t *bytes = block, *cps = bytes + n, *u16 = cps + n;
     uint32_t *line = (uint32_t *)(void *)(u16 + n), *col = line + n;
     int rc = -1;
@@ -134,19 +139,32 @@ int replylint__report_finish(replylint_report *r, const char *text, size_t len,
     }
     rc = 0;
 out:
-    if (block != stack_block)
+    if (block != stack_block && block != r->points)
         free(block);
     return rc;
+}
+
+void replylint__report_reset(replylint_report *r)
+{
+    replylint__arena_reset(&r->arena);
+    memset(r->intern_src, 0, sizeof(r->intern_src));
+    memset(r->intern_dst, 0, sizeof(r->intern_dst));
+    r->n = 0;
+    r->language = NULL;
+    r->score = 0;
+    r->words = 0;
+    r->incomplete = 0;
 }
 
 /* ---- public accessors ----------------------------------------------------------------- */
 
 void replylint_report_free(replylint_report *r)
 {
-    if (!r)
+    if (!r || r->kept) /* a scratch's report goes with the scratch */
         return;
     replylint__arena_free(&r->arena);
     free(r->diags);
+    free(r->points);
     free(r);
 }
 

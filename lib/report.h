@@ -28,6 +28,11 @@ struct replylint_report {
     double score;
     size_t words;
     int incomplete; /* a search stopped at a limit: replylint_report_incomplete() */
+    /* A report kept in a scratch (replylint_lint_into_scratch) is reset, not freed, between
+     * calls, and keeps its offset block too. */
+    bool kept;
+    size_t *points;
+    size_t cap_points;
 };
 
 /* Append a diagnostic; strings are copied into the report.  `rule`, `category` and, when
@@ -38,6 +43,8 @@ int replylint__report_add(replylint_report *r, const char *rule, const char *cat
                           replylint_severity sev, const char *message, bool rule_message,
                           const char *text, size_t start, size_t end, const char *const *suggest,
                           size_t n_suggest);
+/* Empty a kept report for the next call, keeping its memory. */
+void replylint__report_reset(replylint_report *r);
 /* Drop findings below min_severity, sort, fill code point / UTF-16 / line offsets and
  * compute the score.  Returns 0 or -1 (memory). */
 int replylint__report_finish(replylint_report *r, const char *text, size_t len,

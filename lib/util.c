@@ -81,16 +81,38 @@ struct rl_arena_chunk {
     max_align_t data[];
 };
 
+#define ARENA_CHUNK 4000
+
+/* A spare chunk of at least n bytes, unlinked from its list, or NULL. */
+static rl_arena_chunk *take_spare(rl_arena *a, size_t n)
+{
+    if (n <= ARENA_CHUNK) { /* the large ones are kept for large strings */
+        rl_arena_chunk *c = a->spare;
+        if (c)
+            a->spare = c->next;
+        return c;
+    }
+    for (rl_arena_chunk **p = &a->spare_big; *p; p = &(*p)->next) {
+        if ((*p)->cap >= n) {
+            rl_arena_chunk *c = *p;
+            *p = c->next;
+            return c;
+        }
+    }
+    return NULL;
+}
+
 void *replylint__arena_alloc(rl_arena *a, size_t n)
 {
     n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
     rl_arena_chunk *c = a->head;
     if (!c || c->cap - c->used < n) {
-        size_t cap = n > 4000 ? n : 4000;
-        c = malloc(sizeof(*c) + cap);
-        if (!c)
-            return NULL;
-        c->cap = cap;
+        if (!(c = take_spare(a, n))) {
+            size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+            if (!(c = malloc(sizeof(*c) + cap)))
+                return NULL;
+            c->cap = cap;
+        }
         c->used = 0;
         c->next = a->head;
         a->head = c;
@@ -111,15 +133,32 @@ char *replylint__arena_strndup(rl_arena *a, const char *s, size_t n)
     return d;
 }
 
-void replylint__arena_free(rl_arena *a)
+void replylint__arena_reset(rl_arena *a)
 {
-    rl_arena_chunk *c = a->head;
+    while (a->head) {
+        rl_arena_chunk *c = a->head;
+        a->head = c->next;
+        rl_arena_chunk **list = c->cap > ARENA_CHUNK ? &a->spare_big : &a->spare;
+        c->next = *list;
+        *list = c;
+    }
+}
+
+static void free_chunks(rl_arena_chunk *c)
+{
     while (c) {
         rl_arena_chunk *next = c->next;
         free(c);
         c = next;
     }
-    a->head = NULL;
+}
+
+void replylint__arena_free(rl_arena *a)
+{
+    free_chunks(a->head);
+    free_chunks(a->spare);
+    free_chunks(a->spare_big);
+    a->head = a->spare = a->spare_big = NULL;
 }
 
 /* ---- hashing -------------------------------------------------------------------------- */

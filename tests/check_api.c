@@ -4,9 +4,10 @@
  * library.  Each must return an error (or a harmless default), never crash.
  */
 #include "helpers.h"
-
-#include <stdlib.h>
 #include "suites.h"
+
+#include <stdint.h>
+#include <stdlib.h>
 
 START_TEST(test_version)
 {
@@ -193,23 +194,40 @@ START_TEST(test_scratch)
     }
     static const char bad_utf8[] = "Здравствуйте, \xff";
     const char *order[] = {all, "", bad_utf8};
+    const replylint_report *first_kept = NULL;
     for (size_t round = 0; round < 2; round++)
         for (size_t i = 0; i < n_texts + 3; i++) {
             const char *t = i < 3 ? order[i] : texts[(i * 7 + round) % n_texts];
             if (round && i % 5 == 0)
                 t = all;
             replylint_report *plain = NULL, *with = NULL;
-            replylint_error e1, e2;
+            const replylint_report *kept = NULL;
+            replylint_error e1, e2, e3;
             int rc1 = replylint_lint(&plain, rs, t, strlen(t), NULL, &e1);
             int rc2 = replylint_lint_with_scratch(&with, rs, sc, t, strlen(t), NULL, &e2);
+            /* The same scratch also lends its report (alternating with the call above). */
+            int rc3 = replylint_lint_into_scratch(&kept, rs, sc, t, strlen(t), NULL, &e3);
             ck_assert_int_eq(rc1, rc2);
-            if (rc1 == 0)
+            ck_assert_int_eq(rc1, rc3);
+            if (rc1 == 0) {
                 assert_same_report(plain, with, t);
-            else
+                assert_same_report(plain, kept, t);
+                ck_assert_ptr_eq(kept, first_kept ? first_kept : (first_kept = kept));
+                replylint_report_free((replylint_report *)(uintptr_t)kept); /* a no-op */
+            } else {
                 ck_assert_str_eq(e1.message, e2.message);
+                ck_assert_str_eq(e1.message, e3.message);
+                ck_assert_ptr_null(kept);
+            }
             replylint_report_free(plain);
             replylint_report_free(with);
         }
+    const replylint_report *kept = NULL;
+    ck_assert_int_eq(replylint_lint_into_scratch(&kept, rs, NULL, "x", 1, NULL, &err),
+                     REPLYLINT_EINVAL);
+    ck_assert_ptr_null(kept);
+    ck_assert_int_eq(replylint_lint_into_scratch(NULL, rs, sc, "x", 1, NULL, &err),
+                     REPLYLINT_EINVAL);
     /* NULL scratch: replylint_lint(). */
     ck_assert_int_eq(replylint_lint_with_scratch(&r, rs, NULL, all, strlen(all), NULL, &err), 0);
     ck_assert_uint_gt(replylint_report_count(r), n_texts / 4);
@@ -225,6 +243,7 @@ Suite *api_suite(void)
 {
     Suite *s = suite_create("api");
     TCase *tc = tcase_create("contract");
+    tcase_set_timeout(tc, 60); /* test_scratch lints ~900 texts three ways, under valgrind too */
     tcase_add_test(tc, test_version);
     tcase_add_test(tc, test_strerror_and_severity);
     tcase_add_test(tc, test_options_init);

@@ -23,7 +23,8 @@
  * And with a copy of the default rules stripped of their prefilters (lib/rules.h): no
  * word-start anchoring, no required byte, so every pattern is searched everywhere; the
  * prefilters promise to lose no match.  And once more with one replylint_scratch kept for
- * the whole run: the memory of every earlier input must leave no trace in the findings.
+ * the whole run, and into it (its report reused): the memory of every earlier input must
+ * leave no trace in the findings.
  */
 #include "fuzz_common.h"
 #include "rules.h" /* the prefilters, to strip them */
@@ -164,6 +165,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         replylint_report *rs = NULL;
         int rc2 = replylint_lint_with_scratch(&rs, rules, scratch, text, len, &o, &err);
         FUZZ_ASSERT(rc2 == rc && rs == NULL, "with a scratch: %d, without %d", rc2, rc);
+        const replylint_report *kept = NULL;
+        rc2 = replylint_lint_into_scratch(&kept, rules, scratch, text, len, &o, &err);
+        FUZZ_ASSERT(rc2 == rc && kept == NULL, "into a scratch: %d, without %d", rc2, rc);
     } else {
         fuzz_check_report(rep, text, len, &o);
         /* The interpreter finds what the JIT finds, unless a limit stopped either. */
@@ -181,6 +185,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     "lint with a scratch failed: %s", err.message);
         same_findings(rep, rs, "with a scratch");
         replylint_report_free(rs);
+        /* Nor does a report kept in the scratch, reused from the last input. */
+        const replylint_report *kept = NULL;
+        FUZZ_ASSERT(replylint_lint_into_scratch(&kept, rules, scratch, text, len, &o, &err) ==
+                        REPLYLINT_OK,
+                    "lint into a scratch failed: %s", err.message);
+        fuzz_check_report(kept, text, len, &o);
+        same_findings(rep, kept, "into a scratch");
         /* The prefilters lose nothing. */
         replylint_report *re = NULL;
         FUZZ_ASSERT(replylint_lint(&re, rules_everywhere, text, len, &o, &err) == REPLYLINT_OK,

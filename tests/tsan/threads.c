@@ -10,8 +10,9 @@
  * (REPLYLINT_TSAN=ON, ctest "threads_tsan"; tests/tsan/run.sh), which also watches the
  * per-call ubrk_clone() of the rule set's shared ICU sentence iterator, and two threads
  * compiling rule sets of their own while the others lint.  The odd threads lint with a
- * replylint_scratch of their own, kept across all their replies: its memory must leave
- * no trace in any result.
+ * replylint_scratch of their own, kept across all their replies (every other one of them
+ * into it: replylint_lint_into_scratch, the report reused too): its memory must leave no
+ * trace in any result.
  *
  *   threads [--threads N] [--replies N] [--rounds N] [--no-jit]
  *
@@ -26,6 +27,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,8 +209,9 @@ static replylint_ruleset *shared_rules;
 
 /* ---- results as one string ------------------------------------------------------------- */
 
-/* The results of one reply; with a scratch (each odd thread keeps one) or without. */
-static char *digest(const reply *r, replylint_scratch *scratch, int *status)
+/* The results of one reply; with a scratch (each odd thread keeps one) or without, and
+ * into it when `into`. */
+static char *digest(const reply *r, replylint_scratch *scratch, bool into, int *status)
 {
     replylint_options o;
     replylint_options_init(&o, REPLYLINT_OPTIONS_VERSION);
@@ -217,10 +220,15 @@ static char *digest(const reply *r, replylint_scratch *scratch, int *status)
     o.channel = r->channel;
     o.lang = r->lang;
     o.min_severity = r->min_sev;
-    replylint_report *rep = NULL;
+    replylint_report *own = NULL;
+    const replylint_report *rep = NULL;
     replylint_error err;
     sbuf b = {0};
-    int rc = replylint_lint_with_scratch(&rep, shared_rules, scratch, r->text, r->len, &o, &err);
+    int rc =
+        into ? replylint_lint_into_scratch(&rep, shared_rules, scratch, r->text, r->len, &o, &err)
+             : replylint_lint_with_scratch(&own, shared_rules, scratch, r->text, r->len, &o, &err);
+    if (!into)
+        rep = own;
     *status = rc;
     if (rc) {
         sb_printf(&b, "error %d %s\n", rc, err.message);
@@ -248,7 +256,7 @@ static char *digest(const reply *r, replylint_scratch *scratch, int *status)
         }
         sb_puts(&b, "\n");
     }
-    replylint_report_free(rep);
+    replylint_report_free(own);
     char *fixed = NULL;
     size_t fl = 0;
     rc = replylint_fix(&fixed, &fl, shared_rules, r->text, r->len, &o, &err);
@@ -295,7 +303,7 @@ static void *work(void *arg)
         for (size_t k = 0; k < n_replies; k++) {
             size_t i = (start + k * (size_t)(2 * w->id + 1)) % n_replies;
             int st;
-            char *got = digest(&replies[i], scratch, &st);
+            char *got = digest(&replies[i], scratch, w->id % 4 == 3, &st);
             if (strcmp(got, replies[i].expect) != 0) {
                 if (atomic_fetch_add(&mismatches, 1) < 3)
                     fprintf(stderr,
@@ -345,7 +353,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n_replies; i++) {
         make_reply(&replies[i], (int)i);
         int st;
-        replies[i].expect = digest(&replies[i], NULL, &st);
+        replies[i].expect = digest(&replies[i], NULL, false, &st);
         errors += st != 0;
         bytes += replies[i].len;
         const char *p = replies[i].expect;
