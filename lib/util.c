@@ -83,7 +83,18 @@ struct rl_arena_chunk {
 
 #define ARENA_CHUNK 4000
 
-/* A spare chunk of at least n bytes, unlinked from its list, or NULL. */
+static void free_chunks(rl_arena_chunk *c)
+{
+    while (c) {
+        rl_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+}
+
+/* A spare chunk of at least n bytes, unlinked from its list, or NULL.  A large string takes
+ * the smallest large chunk that holds it; when none does, every large spare is smaller and
+ * is freed, so that replies of growing length cannot pile up chunks they never reuse. */
 static rl_arena_chunk *take_spare(rl_arena *a, size_t n)
 {
     if (n <= ARENA_CHUNK) { /* the large ones are kept for large strings */
@@ -92,14 +103,18 @@ static rl_arena_chunk *take_spare(rl_arena *a, size_t n)
             a->spare = c->next;
         return c;
     }
-    for (rl_arena_chunk **p = &a->spare_big; *p; p = &(*p)->next) {
-        if ((*p)->cap >= n) {
-            rl_arena_chunk *c = *p;
-            *p = c->next;
-            return c;
-        }
+    rl_arena_chunk **best = NULL;
+    for (rl_arena_chunk **p = &a->spare_big; *p; p = &(*p)->next)
+        if ((*p)->cap >= n && (!best || (*p)->cap < (*best)->cap))
+            best = p;
+    if (!best) {
+        free_chunks(a->spare_big);
+        a->spare_big = NULL;
+        return NULL;
     }
-    return NULL;
+    rl_arena_chunk *c = *best;
+    *best = c->next;
+    return c;
 }
 
 void *replylint__arena_alloc(rl_arena *a, size_t n)
@@ -141,15 +156,6 @@ void replylint__arena_reset(rl_arena *a)
         rl_arena_chunk **list = c->cap > ARENA_CHUNK ? &a->spare_big : &a->spare;
         c->next = *list;
         *list = c;
-    }
-}
-
-static void free_chunks(rl_arena_chunk *c)
-{
-    while (c) {
-        rl_arena_chunk *next = c->next;
-        free(c);
-        c = next;
     }
 }
 
