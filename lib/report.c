@@ -150,7 +150,7 @@ void replylint__report_reset(replylint_report *r)
     memset(r->intern_src, 0, sizeof(r->intern_src));
     memset(r->intern_dst, 0, sizeof(r->intern_dst));
     r->n = 0;
-    r->language = NULL;
+    r->language = ""; /* never NULL, even between a failed call and the next */
     r->score = 0;
     r->words = 0;
     r->incomplete = 0;
