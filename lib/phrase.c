@@ -547,6 +547,8 @@ static int phrase_expand(rl_phrase_index *ix, rl_forms *forms, const replylint_r
 int replylint__phrase_add(rl_phrase_index *ix, rl_forms *forms, const replylint_rule *r,
                           uint32_t rule_index, const rl_matcher *mt, replylint_error *err)
 {
+    if (ix->thawed) /* its arrays are the snapshot's read-only data */
+        return replylint__error(err, REPLYLINT_EINVAL, "phrases added to a thawed index");
     if (!ix->build) {
         /* First add: create the root node and the build state. */
         if (!(ix->build = calloc(1, sizeof(build_state))))

@@ -234,7 +234,7 @@ static int strmap_rehash(rl_strmap *m, size_t ncap)
 
 int replylint__strmap_put(rl_strmap *m, const char *key, size_t len, uint32_t val)
 {
-    if (len >= UINT32_MAX || m->pool_len + len + 1 >= UINT32_MAX)
+    if (len >= UINT32_MAX || m->pool_len >= UINT32_MAX - len - 1) /* no wrap, 32-bit too */
         return -1;
     if ((m->count + 1) * 2 > m->cap && strmap_rehash(m, m->cap ? m->cap * 2 : 64) != 0)
         return -1;

@@ -261,7 +261,8 @@ START_TEST(test_scratch_memory_bounded)
     replylint_options o;
     replylint_options_init(&o, REPLYLINT_OPTIONS_VERSION);
     o.max_bytes = 2 * max;
-    size_t before = mallinfo2().uordblks, longest_finding = 0;
+    long long before = (long long)mallinfo2().uordblks;
+    size_t longest_finding = 0;
     for (size_t target = 40 * 1024; target <= max; target += 40 * 1024) {
         while (len < target) {
             memcpy(text + len, sentence, sizeof(sentence) - 1);
@@ -275,8 +276,8 @@ START_TEST(test_scratch_memory_bounded)
         }
     }
     ck_assert_uint_ge(longest_finding, max); /* a finding did copy the whole reply */
-    size_t held = mallinfo2().uordblks - before;
-    ck_assert_msg(held < 18u << 20, "the scratch holds %zu bytes after the longest reply", held);
+    long long held = (long long)mallinfo2().uordblks - before;
+    ck_assert_msg(held < 18ll << 20, "the scratch holds %lld bytes after the longest reply", held);
     free(text);
     replylint_scratch_free(sc);
     replylint_ruleset_free(rs);

@@ -261,9 +261,9 @@ static const replylint_diag *lint_find(const replylint_ruleset *rs, const char *
 }
 
 /*
- * A team's file on top of the defaults: overrides keep the build-time phrase index (the
- * phrases are the same), a disabled phrase rule or a team phrase rule makes the compiler
- * build it, and the findings follow either way.
+ * A team's file on top of the defaults: overrides and rules without phrases keep the
+ * build-time phrase index (the phrases are the same), a disabled phrase rule or a team
+ * phrase rule makes the compiler build it, and the findings follow either way.
  */
 START_TEST(test_phrase_snapshot_with_team_rules)
 {
@@ -281,6 +281,49 @@ START_TEST(test_phrase_snapshot_with_team_rules)
     ck_assert_int_eq(replylint_diag_severity(d), REPLYLINT_SEV_ERROR);
     ck_assert_ptr_nonnull(find_category(rep, "inconvenience"));
     replylint_report_free(rep);
+    replylint_ruleset_free(rs);
+
+    /* A team rule whose id sorts before every default moves each default rule (and its
+     * matchers) one place on: the thawed phrases must follow them, and find what an index
+     * built for the same rules finds, on every example. */
+    static const char first[] =
+        "rules:\n"
+        "  - id: aaa.team.hours\n"
+        "    category: vague-time\n"
+        "    language: en\n"
+        "    kind: regex\n"
+        "    message: which hours?\n"
+        "    pattern: '\\bbusiness hours\\b'\n"
+        "    examples:\n"
+        "      bad: [Call us in business hours., We answer in business hours.]\n"
+        "      good: [Call us from 9 to 5., We answer from 9 to 5.]\n";
+    rs = defaults_with(first, &err);
+    ck_assert(rs->phrases.thawed);
+    ck_assert_str_eq(replylint_rule_id(replylint_ruleset_get(rs, 0)), "aaa.team.hours");
+    replylint_builder *b = NULL;
+    replylint_ruleset *built = NULL;
+    ck_assert_int_eq(replylint_builder_new(
+                         &b, REPLYLINT_BUILD_NO_DEFAULTS | REPLYLINT_BUILD_NO_EXAMPLES, NULL, &err),
+                     0);
+    for (size_t i = 0; i < replylint__embedded_rules_count; i++) {
+        const rl_embedded_file *f = &replylint__embedded_rules[i];
+        ck_assert_int_eq(replylint_builder_add_buffer(b, f->data, f->len, f->name, &err), 0);
+    }
+    ck_assert_int_eq(replylint_builder_add_buffer(b, first, strlen(first), "team.yaml", &err), 0);
+    ck_assert_int_eq(replylint_builder_compile(&built, b, &err), 0);
+    replylint_builder_free(b);
+    ck_assert(!built->phrases.thawed);
+    size_t compared = 0;
+    for (size_t i = 0; i < replylint_ruleset_count(rs); i++) {
+        const replylint_rule *r = replylint_ruleset_get(rs, i);
+        for (int bad = 0; bad <= 1; bad++)
+            for (size_t k = 0; k < replylint_rule_example_count(r, bad); k++, compared++)
+                assert_same_findings(rs, built, replylint_rule_example(r, bad, k));
+    }
+    ck_assert_uint_gt(compared, 500);
+    ck_assert_ptr_nonnull(lint_find(rs, text, "jargon.ru.money", &rep));
+    replylint_report_free(rep);
+    replylint_ruleset_free(built);
     replylint_ruleset_free(rs);
 
     rs = defaults_with("overrides:\n  - rule: jargon.ru.money\n    enabled: false\n", &err);
