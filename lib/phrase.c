@@ -761,6 +761,16 @@ static const replylint_rule *rule_by_id(const replylint_rule *rules, size_t n, c
     return NULL;
 }
 
+/* The map `f` froze, without copying: nothing writes to a finished index. */
+static void thaw_map(rl_strmap *m, const rl_frozen_map *f)
+{
+    m->slots = (rl_strmap_slot *)(uintptr_t)f->slots;
+    m->cap = f->cap;
+    m->count = f->count;
+    m->pool = (char *)(uintptr_t)f->pool;
+    m->pool_len = m->pool_cap = f->pool_len;
+}
+
 static bool has_phrases(const replylint_rule *r)
 {
     return r->m.n_phrases || r->then.n_phrases || r->needs.n_phrases;
@@ -822,11 +832,7 @@ int replylint__phrase_thaw(rl_phrase_index *ix, const rl_phrase_snapshot *snap,
     ix->n_nodes = snap->n_nodes;
     ix->max_words = snap->max_words;
     ix->root_any = snap->root_any;
-    ix->forms.slots = (rl_strmap_slot *)(uintptr_t)snap->forms_slots;
-    ix->forms.cap = snap->forms_cap;
-    ix->forms.count = snap->forms_count;
-    ix->forms.pool = (char *)(uintptr_t)snap->forms_pool;
-    ix->forms.pool_len = ix->forms.pool_cap = snap->forms_pool_len;
+    thaw_map(&ix->forms, &snap->forms);
     ix->form_slots = (uint32_t *)(uintptr_t)snap->form_slots;
     ix->n_form_slots = snap->n_form_slots;
     ix->root_child = (uint32_t *)(uintptr_t)snap->root_child;
@@ -836,11 +842,7 @@ int replylint__phrase_thaw(rl_phrase_index *ix, const rl_phrase_snapshot *snap,
     ix->term_first = (uint32_t *)(uintptr_t)snap->term_first;
     ix->term_count = (uint32_t *)(uintptr_t)snap->term_count;
     ix->terms = (uint32_t *)(uintptr_t)snap->terms;
-    ix->agree.slots = (rl_strmap_slot *)(uintptr_t)snap->agree_slots;
-    ix->agree.cap = snap->agree_cap;
-    ix->agree.count = snap->agree_count;
-    ix->agree.pool = (char *)(uintptr_t)snap->agree_pool;
-    ix->agree.pool_len = ix->agree.pool_cap = snap->agree_pool_len;
+    thaw_map(&ix->agree, &snap->agree);
     ix->agree_text = (char *)(uintptr_t)snap->agree_text;
     ix->agree_text_len = ix->agree_text_cap = snap->agree_text_len;
     return 1;

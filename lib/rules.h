@@ -207,6 +207,13 @@ typedef struct rl_snapshot_phrase {
     uint32_t n_items; /* the phrase's written[] (0: none) ... */
     uint32_t written; /* ... from this index of the snapshot's written */
 } rl_snapshot_phrase;
+/* A finished rl_strmap as read-only data: its slots and its pool of keys. */
+typedef struct rl_frozen_map {
+    const rl_strmap_slot *slots;
+    size_t cap, count;
+    const char *pool;
+    size_t pool_len;
+} rl_frozen_map;
 typedef struct rl_phrase_snapshot {
     size_t n_phrases; /* 0: none (the stand-in the build-time generators link) */
     size_t n_rules;   /* distinct rules the phrases belong to */
@@ -216,19 +223,13 @@ typedef struct rl_phrase_snapshot {
     const char *written_text;
     size_t n_written;
     uint32_t n_slots, n_nodes, max_words, root_any;
-    const rl_strmap_slot *forms_slots;
-    size_t forms_cap, forms_count;
-    const char *forms_pool;
-    size_t forms_pool_len;
+    rl_frozen_map forms;
     const uint32_t *form_slots;
     size_t n_form_slots;
     const uint32_t *root_child, *edge_first, *edge_slot, *edge_child;
     const uint32_t *term_first, *term_count, *terms;
     size_t n_edges, n_terms;
-    const rl_strmap_slot *agree_slots;
-    size_t agree_cap, agree_count;
-    const char *agree_pool;
-    size_t agree_pool_len;
+    rl_frozen_map agree;
     const char *agree_text;
     size_t agree_text_len;
 } rl_phrase_snapshot;

@@ -124,6 +124,25 @@ static void assert_same_u32(const char *what, const uint32_t *a, const uint32_t 
         ck_assert_msg(a[i] == b[i], "%s[%zu]: %u vs %u", what, i, a[i], b[i]);
 }
 
+/* Every key of y is in x, the maps are as large, and the values are equal: as numbers, or
+ * (given the texts they are offsets in) as the strings there. */
+static void assert_same_map(const rl_strmap *x, const rl_strmap *y, const char *x_text,
+                            const char *y_text)
+{
+    ck_assert_uint_eq(x->count, y->count);
+    for (size_t i = 0; i < y->cap; i++) {
+        const rl_strmap_slot *s = &y->slots[i];
+        uint32_t v = 0;
+        if (!s->key)
+            continue;
+        ck_assert(replylint__strmap_get(x, y->pool + s->key - 1, s->len, &v));
+        if (x_text)
+            ck_assert_str_eq(x_text + v, y_text + s->val);
+        else
+            ck_assert_uint_eq(v, s->val);
+    }
+}
+
 /* The thawed phrase index of the defaults is the one the compiler builds from them. */
 static void assert_same_phrase_index(const rl_phrase_index *x, const rl_phrase_index *y)
 {
@@ -149,15 +168,7 @@ static void assert_same_phrase_index(const rl_phrase_index *x, const rl_phrase_i
                 ck_assert_str_eq(a->written[k], b->written[k]);
         }
     }
-    ck_assert_uint_eq(x->forms.count, y->forms.count);
-    for (size_t i = 0; i < y->forms.cap; i++) {
-        const rl_strmap_slot *s = &y->forms.slots[i];
-        uint32_t v = 0;
-        if (!s->key)
-            continue;
-        ck_assert(replylint__strmap_get(&x->forms, y->forms.pool + s->key - 1, s->len, &v));
-        ck_assert_uint_eq(v, s->val);
-    }
+    assert_same_map(&x->forms, &y->forms, NULL, NULL);
     ck_assert_uint_eq(x->n_form_slots, y->n_form_slots);
     assert_same_u32("form_slots", x->form_slots, y->form_slots, x->n_form_slots);
     assert_same_u32("root_child", x->root_child, y->root_child, x->n_slots);
@@ -171,15 +182,7 @@ static void assert_same_phrase_index(const rl_phrase_index *x, const rl_phrase_i
         n_terms += x->term_count[i];
     assert_same_u32("terms", x->terms, y->terms, n_terms);
     ck_assert_uint_gt(x->agree.count, 0);
-    ck_assert_uint_eq(x->agree.count, y->agree.count);
-    for (size_t i = 0; i < y->agree.cap; i++) {
-        const rl_strmap_slot *s = &y->agree.slots[i];
-        uint32_t v = 0;
-        if (!s->key)
-            continue;
-        ck_assert(replylint__strmap_get(&x->agree, y->agree.pool + s->key - 1, s->len, &v));
-        ck_assert_str_eq(x->agree_text + v, y->agree_text + s->val);
-    }
+    assert_same_map(&x->agree, &y->agree, x->agree_text, y->agree_text);
 }
 
 /*

@@ -31,14 +31,20 @@ static void emit_bytes(FILE *out, const char *name, const char *p, size_t n)
     fprintf(out, "\n    0x00};\n");
 }
 
-static void emit_slots(FILE *out, const char *name, const rl_strmap *m)
+/* A map's slots and pool as NAME_slots and NAME_pool; `init` gets its rl_frozen_map. */
+static void emit_map(FILE *out, const char *name, const rl_strmap *m, char *init, size_t size)
 {
-    fprintf(out, "static const rl_strmap_slot %s[] = {", name);
+    fprintf(out, "static const rl_strmap_slot %s_slots[] = {", name);
     for (size_t i = 0; i < m->cap; i++)
         fprintf(out, "%s{%lu, %lu, %lu},", i % 6 == 0 ? "\n    " : " ",
                 (unsigned long)m->slots[i].key, (unsigned long)m->slots[i].len,
                 (unsigned long)m->slots[i].val);
     fprintf(out, "\n    {0, 0, 0}};\n");
+    char pool[64];
+    snprintf(pool, sizeof(pool), "%s_pool", name);
+    emit_bytes(out, pool, m->pool, m->pool_len);
+    snprintf(init, size, "{%s_slots, %zu, %zu, (const char *)%s_pool, %zu}", name, m->cap, m->count,
+             name, m->pool_len);
 }
 
 /* A growing byte buffer. */
@@ -129,8 +135,8 @@ int main(int argc, char **argv)
     emit_bytes(out, "ids", ids.p, ids.n);
     emit_u32(out, "written", written, n_written);
     emit_bytes(out, "written_text", text.p, text.n);
-    emit_slots(out, "forms_slots", &ix->forms);
-    emit_bytes(out, "forms_pool", ix->forms.pool, ix->forms.pool_len);
+    char forms[256], agree[256];
+    emit_map(out, "forms", &ix->forms, forms, sizeof(forms));
     emit_u32(out, "form_slots", ix->form_slots, ix->n_form_slots);
     emit_u32(out, "root_child", ix->root_child, ix->n_slots);
     emit_u32(out, "edge_first", ix->edge_first, (size_t)ix->n_nodes + 1);
@@ -142,24 +148,22 @@ int main(int argc, char **argv)
     emit_u32(out, "term_first", ix->term_first, ix->n_nodes);
     emit_u32(out, "term_count", ix->term_count, ix->n_nodes);
     emit_u32(out, "terms", ix->terms, n_terms);
-    emit_slots(out, "agree_slots", &ix->agree);
-    emit_bytes(out, "agree_pool", ix->agree.pool, ix->agree.pool_len);
+    emit_map(out, "agree", &ix->agree, agree, sizeof(agree));
     emit_bytes(out, "agree_text", ix->agree_text, ix->agree_text_len);
     fprintf(out,
             "\nconst rl_phrase_snapshot replylint__phrase_snapshot = {\n"
             "    %zu, %zu, phrases, (const char *)ids, written, (const char *)written_text, %zu,\n"
             "    %lu, %lu, %lu, %lu,\n"
-            "    forms_slots, %zu, %zu, (const char *)forms_pool, %zu,\n"
+            "    %s,\n"
             "    form_slots, %zu,\n"
             "    root_child, edge_first, edge_slot, edge_child,\n"
             "    term_first, term_count, terms, %zu, %zu,\n"
-            "    agree_slots, %zu, %zu, (const char *)agree_pool, %zu,\n"
+            "    %s,\n"
             "    (const char *)agree_text, %zu,\n"
             "};\n",
             n, n_rules, n_written, (unsigned long)ix->n_slots, (unsigned long)ix->n_nodes,
-            (unsigned long)ix->max_words, (unsigned long)ix->root_any, ix->forms.cap,
-            ix->forms.count, ix->forms.pool_len, ix->n_form_slots, n_edges, n_terms, ix->agree.cap,
-            ix->agree.count, ix->agree.pool_len, ix->agree_text_len);
+            (unsigned long)ix->max_words, (unsigned long)ix->root_any, forms, ix->n_form_slots,
+            n_edges, n_terms, agree, ix->agree_text_len);
     free(sp);
     free(rule_at);
     free(written);
