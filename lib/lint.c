@@ -1368,8 +1368,7 @@ static int lint_call(replylint_report **out, const replylint_ruleset *rs,
     c.len = len;
     int rc = REPLYLINT_ENOMEM;
     if (keep && scratch->report) {
-        c.report = scratch->report;
-        replylint__report_reset(c.report);
+        c.report = scratch->report; /* emptied by replylint_lint_into_scratch() */
     } else if ((c.report = calloc(1, sizeof(*c.report))) != NULL && keep) {
         c.report->kept = true;
         scratch->report = c.report;

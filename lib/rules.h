@@ -228,7 +228,6 @@ typedef struct rl_phrase_snapshot {
     size_t n_form_slots;
     const uint32_t *root_child, *edge_first, *edge_slot, *edge_child;
     const uint32_t *term_first, *term_count, *terms;
-    size_t n_edges, n_terms;
     rl_frozen_map agree;
     const char *agree_text;
     size_t agree_text_len;

@@ -84,6 +84,29 @@ START_TEST(test_core_bar_reply)
 }
 END_TEST
 
+/* The embedded rule files parsed as text, the way a team's file is (so the phrase index is
+ * built, not thawed), under the names the defaults carry; then `team`, if any. */
+static replylint_ruleset *defaults_as_text(const char *team)
+{
+    replylint_error err;
+    replylint_builder *b = NULL;
+    replylint_ruleset *rs = NULL;
+    ck_assert_int_eq(replylint_builder_new(
+                         &b, REPLYLINT_BUILD_NO_DEFAULTS | REPLYLINT_BUILD_NO_EXAMPLES, NULL, &err),
+                     0);
+    for (size_t i = 0; i < replylint__embedded_rules_count; i++) {
+        const rl_embedded_file *f = &replylint__embedded_rules[i];
+        char name[256];
+        snprintf(name, sizeof(name), "<embedded>/%s", f->name);
+        ck_assert_int_eq(replylint_builder_add_buffer(b, f->data, f->len, name, &err), 0);
+    }
+    if (team)
+        ck_assert_int_eq(replylint_builder_add_buffer(b, team, strlen(team), "team.yaml", &err), 0);
+    ck_assert_int_eq(replylint_builder_compile(&rs, b, &err), 0);
+    replylint_builder_free(b);
+    return rs;
+}
+
 static void assert_same_string(const char *what, const char *id, const char *a, const char *b)
 {
     ck_assert_msg(strcmp(a, b) == 0, "%s: %s differs: \"%s\" vs \"%s\"", id, what, a, b);
@@ -195,19 +218,8 @@ START_TEST(test_build_time_documents_match_the_text)
 {
     replylint_error err;
     replylint_ruleset *pre = NULL, *text = NULL;
-    replylint_builder *b = NULL;
     ck_assert_int_eq(replylint_ruleset_default(&pre, &err), 0);
-    ck_assert_int_eq(replylint_builder_new(
-                         &b, REPLYLINT_BUILD_NO_DEFAULTS | REPLYLINT_BUILD_NO_EXAMPLES, NULL, &err),
-                     0);
-    for (size_t i = 0; i < replylint__embedded_rules_count; i++) {
-        const rl_embedded_file *f = &replylint__embedded_rules[i];
-        char name[256];
-        snprintf(name, sizeof(name), "<embedded>/%s", f->name);
-        ck_assert_int_eq(replylint_builder_add_buffer(b, f->data, f->len, name, &err), 0);
-    }
-    ck_assert_int_eq(replylint_builder_compile(&text, b, &err), 0);
-    replylint_builder_free(b);
+    text = defaults_as_text(NULL);
 
     ck_assert_uint_gt(replylint_ruleset_count(pre), 0);
     ck_assert_uint_eq(replylint_ruleset_count(pre), replylint_ruleset_count(text));
@@ -303,18 +315,7 @@ START_TEST(test_phrase_snapshot_with_team_rules)
     rs = defaults_with(first, &err);
     ck_assert(rs->phrases.thawed);
     ck_assert_str_eq(replylint_rule_id(replylint_ruleset_get(rs, 0)), "aaa.team.hours");
-    replylint_builder *b = NULL;
-    replylint_ruleset *built = NULL;
-    ck_assert_int_eq(replylint_builder_new(
-                         &b, REPLYLINT_BUILD_NO_DEFAULTS | REPLYLINT_BUILD_NO_EXAMPLES, NULL, &err),
-                     0);
-    for (size_t i = 0; i < replylint__embedded_rules_count; i++) {
-        const rl_embedded_file *f = &replylint__embedded_rules[i];
-        ck_assert_int_eq(replylint_builder_add_buffer(b, f->data, f->len, f->name, &err), 0);
-    }
-    ck_assert_int_eq(replylint_builder_add_buffer(b, first, strlen(first), "team.yaml", &err), 0);
-    ck_assert_int_eq(replylint_builder_compile(&built, b, &err), 0);
-    replylint_builder_free(b);
+    replylint_ruleset *built = defaults_as_text(first);
     ck_assert(!built->phrases.thawed);
     size_t compared = 0;
     for (size_t i = 0; i < replylint_ruleset_count(rs); i++) {

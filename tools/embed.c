@@ -69,7 +69,7 @@ static int emit_array(FILE *out, const char *var, const char *path, size_t *len)
  * mapping the index and count of its items or pairs), the items, the pairs and the
  * scalars' text, each NUL-terminated.
  */
-static int emit_document(FILE *out, int index, const char *path, size_t counts[3])
+static int emit_document(FILE *out, int index, const char *path, size_t *n_nodes_out)
 {
     size_t len = 0;
     unsigned char *data = read_file(path, &len);
@@ -157,9 +157,7 @@ static int emit_document(FILE *out, int index, const char *path, size_t counts[3
     }
     fprintf(out, "\n    0x00};\n");
 
-    counts[0] = n_nodes;
-    counts[1] = n_items;
-    counts[2] = n_pairs;
+    *n_nodes_out = n_nodes;
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
     free(data);
@@ -183,8 +181,8 @@ int main(int argc, char **argv)
     if (emit_array(out, "forms", argv[2], &forms_len) != 0)
         return 1;
     size_t *lens = calloc((size_t)argc, sizeof(size_t));
-    size_t(*counts)[3] = calloc((size_t)argc, sizeof(*counts));
-    if (!lens || !counts)
+    size_t *nodes = calloc((size_t)argc, sizeof(size_t));
+    if (!lens || !nodes)
         return 1;
     for (int i = 3; i < argc; i++) {
         char *eq = strchr(argv[i], '=');
@@ -195,7 +193,7 @@ int main(int argc, char **argv)
         char var[32];
         snprintf(var, sizeof(var), "rule_file_%d", i - 3);
         if (emit_array(out, var, eq + 1, &lens[i]) != 0 ||
-            emit_document(out, i - 3, eq + 1, counts[i]) != 0)
+            emit_document(out, i - 3, eq + 1, &nodes[i]) != 0)
             return 1;
     }
     fprintf(out, "\nconst rl_embedded_file replylint__embedded_rules[] = {\n");
@@ -206,7 +204,7 @@ int main(int argc, char **argv)
             out,
             "    {\"%.*s\", (const char *)rule_file_%d, %zu, rule_nodes_%d, %zu, rule_items_%d, "
             "rule_pairs_%d, (const char *)rule_text_%d},\n",
-            (int)(eq - argv[i]), argv[i], k, lens[i], k, counts[i][0], k, k, k);
+            (int)(eq - argv[i]), argv[i], k, lens[i], k, nodes[i], k, k, k);
     }
     if (argc == 3)
         fprintf(out, "    {\"\", \"\", 0, NULL, 0, NULL, NULL, NULL},\n");
@@ -214,6 +212,6 @@ int main(int argc, char **argv)
     fprintf(out, "const char *const replylint__embedded_forms = (const char *)forms;\n");
     fprintf(out, "const size_t replylint__embedded_forms_len = %zu;\n", forms_len);
     free(lens);
-    free(counts);
+    free(nodes);
     return fclose(out) == 0 ? 0 : 1;
 }

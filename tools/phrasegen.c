@@ -157,13 +157,13 @@ int main(int argc, char **argv)
             "    %s,\n"
             "    form_slots, %zu,\n"
             "    root_child, edge_first, edge_slot, edge_child,\n"
-            "    term_first, term_count, terms, %zu, %zu,\n"
+            "    term_first, term_count, terms,\n"
             "    %s,\n"
             "    (const char *)agree_text, %zu,\n"
             "};\n",
             n, n_rules, n_written, (unsigned long)ix->n_slots, (unsigned long)ix->n_nodes,
             (unsigned long)ix->max_words, (unsigned long)ix->root_any, forms, ix->n_form_slots,
-            n_edges, n_terms, agree, ix->agree_text_len);
+            agree, ix->agree_text_len);
     free(sp);
     free(rule_at);
     free(written);
