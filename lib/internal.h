@@ -36,6 +36,21 @@ int replylint__error_at(replylint_error *err, int status, const char *source, ui
 int replylint__grow(void **p, size_t *cap, size_t n, size_t elem);
 #define RL_GROW(arr, cap, n) replylint__grow((void **)&(arr), &(cap), (n), sizeof(*(arr)))
 
+/* The index of the lowest set bit of x (x != 0). */
+static inline unsigned replylint__lowest_bit(uint64_t x)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned n = 0;
+    while (!(x & 1)) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+#endif
+}
+
 char *replylint__strndup(const char *s, size_t n);
 /* Sort like qsort (stable while it can), fast and allocation-free on nearly sorted input. */
 void replylint__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));

@@ -22,6 +22,12 @@ typedef struct occ {
     uint32_t pid;             /* the phrase, for suggestion agreement */
 } occ;
 
+/* A word start and the anchored patterns (bits of rs->at_mask1/2) that may match there. */
+typedef struct at_start {
+    uint64_t mask;
+    uint32_t pos;
+} at_start;
+
 typedef struct lint_ctx {
     const replylint_ruleset *rs;
     const replylint_options *opts;
@@ -48,6 +54,16 @@ typedef struct lint_ctx {
     replylint_report *report;
     occ *occ; /* scratch for one matcher */
     size_t n_occ, cap_occ;
+    /* The word starts each anchored pattern may match at (see word_starts): those of the
+     * pattern with at_bit b are at_pos[at_first[b], at_first[b + 1]), ascending. */
+    uint32_t *at_pos;
+    size_t cap_at_pos;
+    at_start *at_all; /* every word start, with the patterns that may match there */
+    size_t n_at_all, cap_at_all;
+    size_t at_first[RL_AT_MAX + 1];
+    bool have_at;
+    bool seen[2][256]; /* the byte values the folded text [0] and the reply [1] hold */
+    bool have_seen[2];
 } lint_ctx;
 
 static bool is_space_byte(char ch)
@@ -317,18 +333,28 @@ static size_t folded_of(const lint_ctx *c, size_t orig)
  * rules); the text before that stays visible to lookbehinds and \b anyway. */
 #define REGION_LOOKBACK 256
 
-/* Does the text m's pattern runs over hold its required byte, in either case?  PCRE2 does
- * not say whether the byte is required caselessly: a raw pattern may turn (?i) on. */
-static bool holds_byte(const lint_ctx *c, const rl_matcher *m)
+/* Can m's pattern match at all?  Not if the text it runs over lacks the bytes every match
+ * holds (rl_matcher.required, .starts), in either case: PCRE2 does not say whether a byte
+ * is wanted caselessly, and a raw pattern may turn (?i) on.  Which bytes a text holds is
+ * read once per call. */
+static bool may_match(lint_ctx *c, const rl_matcher *m)
 {
-    const char *subj = m->raw ? c->text : c->folded.s;
-    size_t slen = m->raw ? c->len : c->folded.len;
-    int b = m->required, other = b;
-    if (b >= 'a' && b <= 'z')
-        other = b - 'a' + 'A';
-    else if (b >= 'A' && b <= 'Z')
-        other = b - 'A' + 'a';
-    return memchr(subj, b, slen) != NULL || (other != b && memchr(subj, other, slen) != NULL);
+    int k = m->raw;
+    bool *seen = c->seen[k];
+    if (!c->have_seen[k]) {
+        const unsigned char *s = (const unsigned char *)(k ? c->text : c->folded.s);
+        size_t len = k ? c->len : c->folded.len;
+        for (size_t i = 0; i < len; i++)
+            seen[s[i]] = true;
+        c->have_seen[k] = true;
+    }
+    int b = m->required;
+    if (b >= 0 && !seen[b] && !((b | 0x20) >= 'a' && (b | 0x20) <= 'z' && seen[b ^ 0x20]))
+        return false;
+    for (unsigned i = 0; i < m->n_starts; i++)
+        if (seen[m->starts[i]])
+            return true;
+    return m->n_starts == 0;
 }
 
 /* Is cp, a word character to tokens.c, one that PCRE2's \w may leave out?  A combining
@@ -376,6 +402,72 @@ static bool next_word_start(const lint_ctx *c, size_t *t, size_t *at)
     return true;
 }
 
+/* Can a match of m's anchored pattern start at word (avail bytes)?  Only if the word
+ * begins with one of the literal starts of its alternatives, or with a digit of another
+ * script when the pattern may start with \d. */
+static bool may_start(const rl_matcher *m, const char *word, size_t avail)
+{
+    if (!m->n_first)
+        return true;
+    for (uint32_t k = 0; k < m->n_first; k++)
+        if (m->first[k].len <= avail && m->first[k].s[0] == word[0] &&
+            memcmp(m->first[k].s, word, m->first[k].len) == 0)
+            return true;
+    size_t w;
+    uint32_t cp = replylint__utf8_decode(word, avail, 0, &w);
+    return m->first_digits && cp >= 0x80 &&
+           utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ND;
+}
+
+/*
+ * Every word start of the reply (next_word_start), each with the anchored patterns of the
+ * reply's language whose first bytes fit it (rs->at_mask1/2), then the starts grouped by
+ * pattern: one pass over the words for all the patterns, and each pattern visits only the
+ * words it may match at.
+ */
+static int word_starts(lint_ctx *c)
+{
+    const replylint_ruleset *rs = c->rs;
+    uint64_t lang = rs->at_lang[RL_LANG_ANY] | rs->at_lang[c->lang];
+    size_t count[RL_AT_MAX] = {0}, n = 0, total = 0;
+    for (size_t t = 0, at = SIZE_MAX; next_word_start(c, &t, &at); n++) {
+        if (RL_GROW(c->at_all, c->cap_at_all, n + 1) != 0)
+            return -1;
+        const unsigned char *w = (const unsigned char *)c->folded.s + at;
+        size_t avail = c->folded.len - at;
+        uint64_t mask = rs->at_mask1[w[0]];
+        if (avail > 1)
+            mask |= rs->at_mask2[RL_FIRST_HASH(w[0], w[1])];
+        /* Past ASCII, the first decimal digits are U+0660 (lead byte 0xD9). */
+        if (rs->at_digits && w[0] >= 0xD9) {
+            size_t len;
+            uint32_t cp = replylint__utf8_decode((const char *)w, avail, 0, &len);
+            if (utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ND)
+                mask |= rs->at_digits;
+        }
+        mask &= lang;
+        c->at_all[n] = (at_start){mask, (uint32_t)at};
+        for (uint64_t b = mask; b; b &= b - 1) {
+            count[replylint__lowest_bit(b)]++;
+            total++;
+        }
+    }
+    c->n_at_all = n;
+    if (RL_GROW(c->at_pos, c->cap_at_pos, total ? total : 1) != 0)
+        return -1;
+    size_t fill[RL_AT_MAX];
+    c->at_first[0] = 0;
+    for (unsigned b = 0; b < RL_AT_MAX; b++) {
+        fill[b] = c->at_first[b];
+        c->at_first[b + 1] = c->at_first[b] + count[b];
+    }
+    for (size_t i = 0; i < n; i++)
+        for (uint64_t b = c->at_all[i].mask; b; b &= b - 1)
+            c->at_pos[fill[replylint__lowest_bit(b)]++] = c->at_all[i].pos;
+    c->have_at = true;
+    return 0;
+}
+
 /*
  * Every occurrence of matcher m that starts within [from, to), overlaps resolved
  * longest-first.  A pattern only looks at the region (and REGION_LOOKBACK bytes before
@@ -397,7 +489,7 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
     }
     interp in = {0};
     int none = -1; /* no_match_anywhere, asked after a limit */
-    if ((m->re_at || m->re) && m->required >= 0 && !holds_byte(c, m)) {
+    if ((m->re_at || m->re) && !may_match(c, m)) {
         /* No match is possible: only the phrase hits above count. */
     } else {
         size_t from_f = 0, to_f = c->folded.len + 1;
@@ -410,34 +502,25 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
             bool windows = !m->jit_at || (m->windowed && c->folded.len > INTERP_WINDOW);
             if (windows && interp_begin(c, &in, m->re, c->folded.s, c->folded.len) != 0)
                 return -1;
-            size_t pos = 0, t = 0, hi = c->n_toks, at = SIZE_MAX;
-            while (t < hi) { /* the first word at or after the region's start */
-                size_t mid = t + (hi - t) / 2;
-                if (c->toks[mid].start < from_f)
-                    t = mid + 1;
+            if (!c->have_at && word_starts(c) != 0)
+                return -1;
+            /* A pattern past RL_AT_MAX is tried at every word start. */
+            size_t pos = 0, k = m->at_bit >= 0 ? c->at_first[m->at_bit] : 0;
+            size_t end = m->at_bit >= 0 ? c->at_first[m->at_bit + 1] : c->n_at_all;
+            const uint32_t *cand = m->at_bit >= 0 ? c->at_pos : NULL;
+            for (size_t hi = end; k < hi;) { /* the first start at or after the region's */
+                size_t mid = k + (hi - k) / 2;
+                if ((cand ? cand[mid] : c->at_all[mid].pos) < from_f)
+                    k = mid + 1;
                 else
                     hi = mid;
             }
-            if (t > 0 && c->toks[t - 1].joined && c->toks[t - 1].end > from_f)
-                t--; /* a word the region starts inside may hold a start past a hyphen */
-            while (next_word_start(c, &t, &at) && at < to_f) {
-                if (at < pos || at < from_f)
+            for (; k < end; k++) {
+                size_t at = cand ? cand[k] : c->at_all[k].pos;
+                if (at >= to_f)
+                    break;
+                if (at < pos || !may_start(m, c->folded.s + at, c->folded.len - at))
                     continue;
-                if (m->n_first) {
-                    const char *word = c->folded.s + at;
-                    size_t avail = c->folded.len - at, w;
-                    unsigned h = RL_FIRST_HASH(word[0], avail > 1 ? word[1] : 0);
-                    uint32_t k = m->first_hash[h / 64] >> (h % 64) & 1 ? 0 : m->n_first;
-                    while (k < m->n_first &&
-                           !(m->first[k].len <= avail && m->first[k].s[0] == word[0] &&
-                             memcmp(m->first[k].s, word, m->first[k].len) == 0))
-                        k++;
-                    uint32_t cp = k < m->n_first ? 0 : replylint__utf8_decode(word, avail, 0, &w);
-                    if (k == m->n_first &&
-                        !(m->first_digits && cp >= 0x80 &&
-                          utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ND))
-                        continue; /* no match can start with this letter */
-                }
                 int r = !windows
                             ? pcre2_match(m->re_at, (PCRE2_SPTR)c->folded.s, c->folded.len, at,
                                           PCRE2_NO_UTF_CHECK, c->md, c->rs->mctx)
@@ -1230,6 +1313,10 @@ struct replylint_scratch {
     size_t cap_hit_index;
     occ *occ;
     size_t cap_occ;
+    uint32_t *at_pos;
+    size_t cap_at_pos;
+    at_start *at_all;
+    size_t cap_at_all;
     pcre2_match_data *md;
     replylint_report *report; /* the last replylint_lint_into_scratch() report, kept */
 };
@@ -1269,6 +1356,10 @@ static void swap_buffers(replylint_scratch *s, lint_ctx *c)
     SWAP_FIELD(cap_hit_index);
     SWAP_FIELD(occ);
     SWAP_FIELD(cap_occ);
+    SWAP_FIELD(at_pos);
+    SWAP_FIELD(cap_at_pos);
+    SWAP_FIELD(at_all);
+    SWAP_FIELD(cap_at_all);
     SWAP_FIELD(md);
 }
 #undef SWAP_FIELD
@@ -1287,6 +1378,8 @@ static void ctx_free(lint_ctx *c, replylint_scratch *scratch)
         free(c->hit_first);
         free(c->hit_count);
         free(c->occ);
+        free(c->at_pos);
+        free(c->at_all);
         pcre2_match_data_free(c->md);
     }
     if (c->have_seg)

@@ -26,7 +26,7 @@ typedef enum rl_kind {
 typedef enum rl_where { RL_WHERE_ANYWHERE, RL_WHERE_START, RL_WHERE_END } rl_where;
 typedef enum rl_scope { RL_SCOPE_REPLY, RL_SCOPE_SENTENCE, RL_SCOPE_PARAGRAPH } rl_scope;
 
-/* Where the first two bytes of a word fall in rl_matcher.first_hash. */
+/* Where the first two bytes of a word fall in replylint_ruleset.at_mask2. */
 #define RL_FIRST_HASH(b0, b1) ((((unsigned)(unsigned char)(b0)*31u) + (unsigned char)(b1)) & 255u)
 
 /* Rule languages use replylint_lang's values; 0 (AUTO) means "any". */
@@ -60,11 +60,14 @@ typedef struct rl_matcher {
         char s[15];
     } first[32];
     uint32_t n_first;
-    uint64_t first_hash[4]; /* bit RL_FIRST_HASH(b0, b1) for the first two bytes of each */
-    bool first_digits;      /* a match may also start with any decimal digit (\d) */
-    int required;           /* an ASCII byte every match holds (PCRE2's "last code unit"),
-                               either case when the pattern is caseless; -1 if none */
-    uint32_t matcher;       /* index in the rule set's matcher table, for phrase hits */
+    bool first_digits; /* a match may also start with any decimal digit (\d) */
+    int at_bit;        /* with re_at: its bit in the rule set's at_mask1/2, or -1 (lint.c) */
+    /* Bytes the text must hold for the pattern to match, from PCRE2: lint.c skips a pattern
+     * whose reply lacks them.  Either case of a letter (a pattern may be caseless). */
+    int required;            /* an ASCII byte every match holds ("!" in «…\s*!»); -1: none */
+    uint8_t n_starts;        /* 0: no list */
+    unsigned char starts[8]; /* a match starts with one of these bytes («{», «[», «%» …) */
+    uint32_t matcher;        /* index in the rule set's matcher table, for phrase hits */
 } rl_matcher;
 
 typedef struct rl_example {
@@ -302,7 +305,15 @@ struct replylint_ruleset {
                                        10.42): letters ICU knows and PCRE2 does not yet are
                                        no \w to PCRE2 (lint.c, next_word_start) */
     struct rl_sentencer *sentencer; /* sentence boundaries (segment.h) */
+    /* The anchored patterns (rl_matcher.re_at), one bit each: lint.c finds the word starts
+     * each may match at in one pass over the reply instead of one pass per pattern.  A rule
+     * set with more than RL_AT_MAX of them tries the rest at every word. */
+    uint64_t at_mask1[256]; /* per first byte of a word: who may start there */
+    uint64_t at_mask2[256]; /* per RL_FIRST_HASH of its first two bytes: who else may */
+    uint64_t at_digits;     /* who may also start at a decimal digit past ASCII */
+    uint64_t at_lang[3];    /* the patterns of the rules of each language (index: rule lang) */
 };
+#define RL_AT_MAX 64
 
 /* Embedded default rules (generated at build time by tools/embed.c: embedded.c).  Each
  * file comes as its text and as its libyaml document, parsed at build time: per node

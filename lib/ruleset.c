@@ -175,12 +175,6 @@ static void add_first(first_info *fi, const char *s, size_t len)
     m->first[m->n_first].len = (uint8_t)len;
     memcpy(m->first[m->n_first].s, s, len);
     m->n_first++;
-    for (unsigned b1 = 0; b1 < 256; b1++) { /* one byte: whatever comes next */
-        unsigned h = RL_FIRST_HASH(s[0], len > 1 ? (unsigned char)s[1] : b1);
-        m->first_hash[h / 64] |= (uint64_t)1 << (h % 64);
-        if (len > 1)
-            break;
-    }
 }
 
 /* The end of the group or class that starts at p ("(" or "["), just past its closer;
@@ -329,7 +323,6 @@ static bool starts_words(rl_matcher *m, const char *pattern)
     first_info fi = {m, false};
     m->n_first = 0;
     m->first_digits = false;
-    memset(m->first_hash, 0, sizeof(m->first_hash));
     /* Syntax the small parser below does not follow (POSIX classes inside a class, \Q...\E
      * quoting, comments, spaced quantifiers): such a pattern is searched unanchored. */
     static const char *const unread[] = {"\\Q", "(?#", "{ ", "{,"};
@@ -456,14 +449,29 @@ static int compile_regex(replylint_ruleset *rs, const replylint_rule *r, rl_matc
     } else {
         m->n_first = 0;
     }
-    /* PCRE2 knows a code unit that every match must hold ("!" in «…\s*!»): a reply without
-     * it needs no scan at all.  Only ASCII: a caseless multi-byte letter has other bytes in
-     * its other case. */
+    /* PCRE2 knows a code unit that every match must hold ("!" in «…\s*!»), and those a match
+     * can start with («\{\{?name…|\[\[?name…»): a reply without them needs no scan at all.
+     * Only ASCII for the code units: a caseless multi-byte letter has other bytes in its
+     * other case (PCRE2's start bitmap has the lead bytes of both). */
     uint32_t type = 0, unit = 0;
     m->required = -1;
     if (pcre2_pattern_info(m->re, PCRE2_INFO_LASTCODETYPE, &type) == 0 && type == 1 &&
         pcre2_pattern_info(m->re, PCRE2_INFO_LASTCODEUNIT, &unit) == 0 && unit < 0x80)
         m->required = (int)unit;
+    m->n_starts = 0;
+    const uint8_t *bitmap = NULL;
+    if (pcre2_pattern_info(m->re, PCRE2_INFO_FIRSTCODETYPE, &type) == 0 && type == 1 &&
+        pcre2_pattern_info(m->re, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 && unit < 0x80) {
+        m->starts[m->n_starts++] = (unsigned char)unit;
+        if ((unit | 0x20) >= 'a' && (unit | 0x20) <= 'z')
+            m->starts[m->n_starts++] = (unsigned char)(unit ^ 0x20); /* the other case */
+    } else if (pcre2_pattern_info(m->re, PCRE2_INFO_FIRSTBITMAP, &bitmap) == 0 && bitmap) {
+        unsigned n = 0;
+        for (unsigned b = 0; b < 256; b++)
+            if (bitmap[b / 8] >> (b % 8) & 1 && n++ < sizeof(m->starts))
+                m->starts[n - 1] = (unsigned char)b;
+        m->n_starts = n <= sizeof(m->starts) ? (uint8_t)n : 0; /* too many: no list */
+    }
     rs->has_regex = true;
     return 0;
 }
@@ -504,6 +512,36 @@ static int add_matcher(replylint_ruleset *rs, size_t *cap, rl_matcher *m, uint32
     rs->matcher_rule[rs->n_matchers] = rule;
     rs->n_matchers++;
     return 0;
+}
+
+/* Give each anchored pattern its bit in rs->at_mask1/2 (see struct replylint_ruleset). */
+static void index_anchored(replylint_ruleset *rs)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < rs->n_rules; i++) {
+        replylint_rule *r = &rs->rules[i];
+        rl_matcher *ms[3] = {&r->m, &r->then, &r->needs};
+        for (int k = 0; k < 3; k++) {
+            rl_matcher *m = ms[k];
+            m->at_bit = -1;
+            if (!m->re_at || n == RL_AT_MAX)
+                continue;
+            m->at_bit = (int)n;
+            uint64_t bit = (uint64_t)1 << n++;
+            for (uint32_t f = 0; f < m->n_first; f++) {
+                const unsigned char *b = (const unsigned char *)m->first[f].s;
+                if (m->first[f].len > 1)
+                    rs->at_mask2[RL_FIRST_HASH(b[0], b[1])] |= bit;
+                else
+                    rs->at_mask1[b[0]] |= bit;
+            }
+            for (unsigned b = 0; b < 256 && !m->n_first; b++)
+                rs->at_mask1[b] |= bit; /* any word */
+            if (m->n_first && m->first_digits)
+                rs->at_digits |= bit;
+            rs->at_lang[r->lang] |= bit;
+        }
+    }
 }
 
 static int check_examples(const replylint_ruleset *rs, replylint_error *err)
@@ -580,6 +618,8 @@ int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_s
         for (int k = 0; k < 3 && rc == 0; k++)
             rc = compile_regex(rs, r, ms[k], err);
     }
+    if (rc == 0)
+        index_anchored(rs);
     /* The phrases: the defaults' index as the library was built with it, or built here. */
     int thawed = 0;
     if (rc == 0 && (thawed = replylint__phrase_thaw(&rs->phrases, &replylint__phrase_snapshot,

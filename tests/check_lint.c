@@ -656,6 +656,44 @@ START_TEST(test_nul_bytes_and_limit)
 }
 END_TEST
 
+/* More anchored patterns than one pass over the words keeps lists for (RL_AT_MAX, 64): the
+ * rest are tried at every word, with the same findings.  Digits of another script start a
+ * \d pattern in both. */
+START_TEST(test_regex_word_starts_many_patterns)
+{
+    enum { N = 70 };
+    char yaml[N * 200 + 64], *p = yaml;
+    p += sprintf(p, "rules:\n");
+    for (int i = 0; i < N; i++)
+        p += sprintf(p,
+                     "  - id: t.w%02d\n"
+                     "    category: jargon\n"
+                     "    kind: regex\n"
+                     "    pattern: '\\bw%02d\\b|\\b\\d+\\s*h%02d\\b'\n"
+                     "    message: m\n"
+                     "    examples: {bad: [w%02d], good: [w%02dx]}\n",
+                     i, i, i, i, i);
+    replylint_error err;
+    replylint_ruleset *t = rules_from(yaml, &err);
+    ck_assert_msg(t != NULL, "%s", err.message);
+    for (int i = 0; i < N; i++) {
+        /* w<i> twice, once inside a hyphenated word; 3h<i> in ASCII and Arabic-Indic
+         * digits (U+0663); the neighbours' words, which are not this rule's. */
+        char text[256], id[16];
+        snprintf(text, sizeof(text), "W%02d and x-w%02d, 3 h%02d, \xd9\xa3 h%02d, w%02dx w%02d.", i,
+                 i, i, i, i, (i + 1) % N);
+        snprintf(id, sizeof(id), "t.w%02d", i);
+        replylint_report *r = NULL;
+        ck_assert_int_eq(replylint_lint(&r, t, text, strlen(text), NULL, &err), 0);
+        ck_assert_msg(count_rule(r, id) == 4, "%s: %zu findings of %s, want 4", text,
+                      count_rule(r, id), id);
+        ck_assert_uint_eq(replylint_report_count(r), 5); /* and the neighbour's word */
+        replylint_report_free(r);
+    }
+    replylint_ruleset_free(t);
+}
+END_TEST
+
 /* Team patterns whose start the word-start analysis must not trust: each is compiled as
  * written and inside a group (which the analysis does not open), and both must agree. */
 START_TEST(test_regex_word_starts_unread_syntax)
@@ -768,6 +806,7 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_regex_word_starts_and_needs);
     tcase_add_test(tc, test_long_flagged_texts);
     tcase_add_test(tc, test_regex_word_starts_unread_syntax);
+    tcase_add_test(tc, test_regex_word_starts_many_patterns);
     suite_add_tcase(s, tc);
     return s;
 }
