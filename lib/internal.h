@@ -86,6 +86,9 @@ typedef struct rl_strmap {
 int replylint__strmap_put(rl_strmap *m, const char *key, size_t len, uint32_t val);
 /* Returns true and stores the value in *val if the key is present. */
 bool replylint__strmap_get(const rl_strmap *m, const char *key, size_t len, uint32_t *val);
+/* The same, given the key's replylint__hash_bytes (a caller that filters on it first). */
+bool replylint__strmap_get_hashed(const rl_strmap *m, const char *key, size_t len, uint64_t h,
+                                  uint32_t *val);
 void replylint__strmap_free(rl_strmap *m);
 /* Free the map but keep its pool of keys, which the caller now owns (NULL if none). */
 char *replylint__strmap_take_pool(rl_strmap *m);

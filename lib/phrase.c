@@ -682,6 +682,20 @@ static int flatten_edges(rl_phrase_index *ix)
     return 0;
 }
 
+/* Set the filter bit of every form (see rl_phrase_index.form_filter). */
+static void filter_forms(rl_phrase_index *ix)
+{
+    memset(ix->form_filter, 0, sizeof(ix->form_filter));
+    for (size_t i = 0; i < ix->forms.cap; i++) {
+        const rl_strmap_slot *s = &ix->forms.slots[i];
+        if (s->key) {
+            uint64_t h = replylint__hash_bytes(ix->forms.pool + s->key - 1, s->len);
+            uint64_t bit = h >> (64 - RL_FORM_FILTER_BITS);
+            ix->form_filter[bit / 64] |= (uint64_t)1 << (bit % 64);
+        }
+    }
+}
+
 int replylint__phrase_finish(rl_phrase_index *ix)
 {
     build_state *st = ix->build;
@@ -739,6 +753,8 @@ int replylint__phrase_finish(rl_phrase_index *ix)
     rc = flatten_edges(ix);
 out:
     build_state_free(st);
+    if (rc == 0)
+        filter_forms(ix);
     return rc;
 }
 
@@ -845,6 +861,7 @@ int replylint__phrase_thaw(rl_phrase_index *ix, const rl_phrase_snapshot *snap,
     thaw_map(&ix->agree, &snap->agree);
     ix->agree_text = (char *)(uintptr_t)snap->agree_text;
     ix->agree_text_len = ix->agree_text_cap = snap->agree_text_len;
+    filter_forms(ix);
     return 1;
 }
 
@@ -936,9 +953,12 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
     uint32_t *slot_at = *slots;
     bool any_wild = ix->root_any != 0;
     for (size_t i = 0; i < n_toks; i++) {
+        const char *w = folded + toks[i].start;
+        size_t len = toks[i].end - toks[i].start;
+        uint64_t h = replylint__hash_bytes(w, len), bit = h >> (64 - RL_FORM_FILTER_BITS);
         uint32_t at;
-        slot_at[i] = replylint__strmap_get(&ix->forms, folded + toks[i].start,
-                                           toks[i].end - toks[i].start, &at)
+        slot_at[i] = (ix->form_filter[bit / 64] >> (bit % 64) & 1) &&
+                             replylint__strmap_get_hashed(&ix->forms, w, len, h, &at)
                          ? at + 1
                          : 0;
     }

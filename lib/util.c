@@ -202,14 +202,21 @@ static uint64_t mix64(uint64_t x)
 
 /* ---- string map ----------------------------------------------------------------------- */
 
-static size_t strmap_slot(const rl_strmap *m, const char *key, size_t len)
+/* The slot of key, whose replylint__hash_bytes is h: its own, or the empty one it would
+ * take. */
+static size_t strmap_slot_hashed(const rl_strmap *m, const char *key, size_t len, uint64_t h)
 {
     size_t mask = m->cap - 1;
-    size_t i = (size_t)replylint__hash_bytes(key, len) & mask;
+    size_t i = (size_t)h & mask;
     while (m->slots[i].key &&
            !(m->slots[i].len == len && memcmp(m->pool + m->slots[i].key - 1, key, len) == 0))
         i = (i + 1) & mask;
     return i;
+}
+
+static size_t strmap_slot(const rl_strmap *m, const char *key, size_t len)
+{
+    return strmap_slot_hashed(m, key, len, replylint__hash_bytes(key, len));
 }
 
 static int strmap_rehash(rl_strmap *m, size_t ncap)
@@ -256,9 +263,15 @@ int replylint__strmap_put(rl_strmap *m, const char *key, size_t len, uint32_t va
 
 bool replylint__strmap_get(const rl_strmap *m, const char *key, size_t len, uint32_t *val)
 {
+    return replylint__strmap_get_hashed(m, key, len, replylint__hash_bytes(key, len), val);
+}
+
+bool replylint__strmap_get_hashed(const rl_strmap *m, const char *key, size_t len, uint64_t h,
+                                  uint32_t *val)
+{
     if (!m->cap)
         return false;
-    size_t i = strmap_slot(m, key, len);
+    size_t i = strmap_slot_hashed(m, key, len, h);
     if (!m->slots[i].key)
         return false;
     *val = m->slots[i].val;

@@ -192,6 +192,14 @@ static void assert_same_phrase_index(const rl_phrase_index *x, const rl_phrase_i
         }
     }
     assert_same_map(&x->forms, &y->forms, NULL, NULL);
+    ck_assert(memcmp(x->form_filter, y->form_filter, sizeof(x->form_filter)) == 0);
+    for (size_t i = 0; i < x->forms.cap; i++) { /* every form passes the filter */
+        const rl_strmap_slot *f = &x->forms.slots[i];
+        uint64_t bit = f->key ? replylint__hash_bytes(x->forms.pool + f->key - 1, f->len) >>
+                                    (64 - RL_FORM_FILTER_BITS)
+                              : 0;
+        ck_assert(!f->key || (x->form_filter[bit / 64] >> (bit % 64) & 1));
+    }
     ck_assert_uint_eq(x->n_form_slots, y->n_form_slots);
     assert_same_u32("form_slots", x->form_slots, y->form_slots, x->n_form_slots);
     assert_same_u32("root_child", x->root_child, y->root_child, x->n_slots);
