@@ -46,8 +46,10 @@ typedef struct lint_ctx {
     size_t *hit_first; /* per matcher: first hit index; hit_count: how many */
     size_t *hit_count;
     size_t cap_hit_index; /* entries in hit_first and in hit_count */
-    rl_segments seg;
-    bool have_seg;
+    rl_segments seg;      /* its arrays are reused from call to call */
+    bool have_seg;        /* seg describes this reply */
+    uint32_t *words;      /* need_segments: where each word starts in the reply */
+    size_t cap_words;
     pcre2_match_data *md;
     pcre2_match_context *imctx; /* interpreted patterns: the rule set's limits, lowered */
     pcre2_match_context *pmctx; /* probes (no_match_anywhere): a match limit of one step */
@@ -62,8 +64,8 @@ typedef struct lint_ctx {
     size_t n_at_all, cap_at_all;
     size_t at_first[RL_AT_MAX + 1];
     bool have_at;
-    bool seen[2][256]; /* the byte values the folded text [0] and the reply [1] hold */
-    bool have_seen[2];
+    bool seen[256]; /* the byte values the folded text holds (may_match) */
+    bool have_seen;
 } lint_ctx;
 
 static bool is_space_byte(char ch)
@@ -333,26 +335,33 @@ static size_t folded_of(const lint_ctx *c, size_t orig)
  * rules); the text before that stays visible to lookbehinds and \b anyway. */
 #define REGION_LOOKBACK 256
 
+/* Does s[0, len) hold byte b, or b in the other case when b is an ASCII letter? */
+static bool holds_either_case(const bool *seen, const char *s, size_t len, int b)
+{
+    int other = (b | 0x20) >= 'a' && (b | 0x20) <= 'z' ? b ^ 0x20 : b;
+    if (seen)
+        return seen[b] || seen[other];
+    return memchr(s, b, len) != NULL || (other != b && memchr(s, other, len) != NULL);
+}
+
 /* Can m's pattern match at all?  Not if the text it runs over lacks the bytes every match
  * holds (rl_matcher.required, .starts), in either case: PCRE2 does not say whether a byte
- * is wanted caselessly, and a raw pattern may turn (?i) on.  Which bytes a text holds is
- * read once per call. */
+ * is wanted caselessly, and a raw pattern may turn (?i) on.  Which bytes the folded text
+ * holds is read once per call; the few raw patterns look with memchr. */
 static bool may_match(lint_ctx *c, const rl_matcher *m)
 {
-    int k = m->raw;
-    bool *seen = c->seen[k];
-    if (!c->have_seen[k]) {
-        const unsigned char *s = (const unsigned char *)(k ? c->text : c->folded.s);
-        size_t len = k ? c->len : c->folded.len;
+    const char *s = m->raw ? c->text : c->folded.s;
+    size_t len = m->raw ? c->len : c->folded.len;
+    if (!m->raw && !c->have_seen && (m->required >= 0 || m->n_starts)) {
         for (size_t i = 0; i < len; i++)
-            seen[s[i]] = true;
-        c->have_seen[k] = true;
+            c->seen[(unsigned char)s[i]] = true;
+        c->have_seen = true;
     }
-    int b = m->required;
-    if (b >= 0 && !seen[b] && !((b | 0x20) >= 'a' && (b | 0x20) <= 'z' && seen[b ^ 0x20]))
+    const bool *seen = m->raw ? NULL : c->seen;
+    if (m->required >= 0 && !holds_either_case(seen, s, len, m->required))
         return false;
     for (unsigned i = 0; i < m->n_starts; i++)
-        if (seen[m->starts[i]])
+        if (holds_either_case(seen, s, len, m->starts[i]))
             return true;
     return m->n_starts == 0;
 }
@@ -736,15 +745,14 @@ static int need_segments(lint_ctx *c)
     }
     uint32_t *words = NULL; /* original offsets: the reply is under 2 GiB */
     if (limit < c->n_toks) {
-        if (!(words = malloc(c->n_toks * sizeof(uint32_t))))
+        if (RL_GROW(c->words, c->cap_words, c->n_toks) != 0)
             return -1;
+        words = c->words;
         for (size_t i = 0; i < c->n_toks; i++)
             words[i] = (uint32_t)orig_of(c, c->toks[i].start);
     }
-    int rc = replylint__segment(&c->seg, c->text, c->len, c->rs->sentencer, words,
-                                words ? c->n_toks : 0, limit);
-    free(words);
-    if (rc != 0)
+    if (replylint__segment(&c->seg, c->text, c->len, c->rs->sentencer, words, words ? c->n_toks : 0,
+                           limit) != 0)
         return -1;
     c->have_seg = true;
     return 0;
@@ -1317,6 +1325,9 @@ struct replylint_scratch {
     size_t cap_at_pos;
     at_start *at_all;
     size_t cap_at_all;
+    rl_segments seg;
+    uint32_t *words;
+    size_t cap_words;
     pcre2_match_data *md;
     replylint_report *report; /* the last replylint_lint_into_scratch() report, kept */
 };
@@ -1360,6 +1371,9 @@ static void swap_buffers(replylint_scratch *s, lint_ctx *c)
     SWAP_FIELD(cap_at_pos);
     SWAP_FIELD(at_all);
     SWAP_FIELD(cap_at_all);
+    SWAP_FIELD(seg);
+    SWAP_FIELD(words);
+    SWAP_FIELD(cap_words);
     SWAP_FIELD(md);
 }
 #undef SWAP_FIELD
@@ -1380,10 +1394,10 @@ static void ctx_free(lint_ctx *c, replylint_scratch *scratch)
         free(c->occ);
         free(c->at_pos);
         free(c->at_all);
+        replylint__segments_free(&c->seg);
+        free(c->words);
         pcre2_match_data_free(c->md);
     }
-    if (c->have_seg)
-        replylint__segments_free(&c->seg);
     pcre2_match_context_free(c->imctx);
     pcre2_match_context_free(c->pmctx);
 }

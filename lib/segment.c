@@ -324,21 +324,15 @@ static int push(rl_span **v, size_t *n, size_t *cap, size_t a, size_t b)
     return 0;
 }
 
-/* Scratch space for the boundaries of one line at a time: sized by the longest line, not
- * by the reply (a 1 MB reply of short lines needs little). */
-typedef struct ends_buf {
-    uint32_t *v;
-    size_t cap;
-} ends_buf;
-
 /* Append the trimmed sentences of text[a, b) (whole lines: every line break ends a
- * sentence). */
-static int sentences_in(rl_segments *out, size_t *cap, const rl_sentencer *sz, ends_buf *eb,
-                        const char *text, size_t len, size_t a, size_t b)
+ * sentence).  out->ends holds the boundaries of one line at a time: sized by the longest
+ * line, not by the reply (a 1 MB reply of short lines needs little). */
+static int sentences_in(rl_segments *out, const rl_sentencer *sz, const char *text, size_t len,
+                        size_t a, size_t b)
 {
-    if (RL_GROW(eb->v, eb->cap, b - a + 1) != 0)
+    if (RL_GROW(out->ends, out->cap_ends, b - a + 1) != 0)
         return -1;
-    uint32_t *ends = eb->v;
+    uint32_t *ends = out->ends;
     long n = replylint__sentence_ends(sz, text + a, b - a, false, ends, b - a + 1);
     if (n < 0)
         return -1;
@@ -349,7 +343,7 @@ static int sentences_in(rl_segments *out, size_t *cap, const rl_sentencer *sz, e
         size_t sa = a + prev, se = a + ends[k];
         prev = ends[k];
         trim(text, len, &sa, &se);
-        if (sa < se && push(&out->sentences, &out->n_sentences, cap, sa, se) != 0)
+        if (sa < se && push(&out->sentences, &out->n_sentences, &out->cap_sentences, sa, se) != 0)
             return -1;
     }
     return 0;
@@ -386,13 +380,11 @@ static int sentences(rl_segments *out, const char *text, size_t len, const rl_se
                      const uint32_t *words, size_t n_words, size_t long_line, size_t handles,
                      size_t sig)
 {
-    ends_buf ends = {NULL, 0};
-    size_t cap = 0;
     int rc = 0;
     size_t a = line_start(text, handles), first_end = a;
     while (rc == 0 && a < len && out->n_sentences == 0) {
         first_end = line_end(text, len, a);
-        rc = sentences_in(out, &cap, sz, &ends, text, len, a, first_end);
+        rc = sentences_in(out, sz, text, len, a, first_end);
         a = first_end;
     }
     size_t before = out->n_sentences, b = sig, last_start = sig;
@@ -400,7 +392,7 @@ static int sentences(rl_segments *out, const char *text, size_t len, const rl_se
         size_t ls = line_start(text, b - 1);
         if (ls < first_end)
             ls = first_end;
-        rc = sentences_in(out, &cap, sz, &ends, text, len, ls, b);
+        rc = sentences_in(out, sz, text, len, ls, b);
         b = last_start = ls;
     }
     /* The long lines in between (neither the opening nor the end lines, done above). */
@@ -416,18 +408,17 @@ static int sentences(rl_segments *out, const char *text, size_t len, const rl_se
             count++;
         }
         if (count > long_line)
-            rc = sentences_in(out, &cap, sz, &ends, text, len, ls, le);
+            rc = sentences_in(out, sz, text, len, ls, le);
         ls = le;
     }
     if (out->n_sentences > 1)
         replylint__sort(out->sentences, out->n_sentences, sizeof(rl_span), cmp_span);
-    free(ends.v);
     return rc;
 }
 
 static int paragraphs(rl_segments *out, const char *text, size_t len)
 {
-    size_t cap = 0, start = 0, i = 0;
+    size_t start = 0, i = 0;
     while (i < len) {
         const char *nl = memchr(text + i, '\n', len - i);
         if (!nl)
@@ -440,7 +431,8 @@ static int paragraphs(rl_segments *out, const char *text, size_t len)
         if (j < len && text[j] == '\n') {
             size_t a = start, b = i;
             trim(text, len, &a, &b);
-            if (a < b && push(&out->paragraphs, &out->n_paragraphs, &cap, a, b) != 0)
+            if (a < b &&
+                push(&out->paragraphs, &out->n_paragraphs, &out->cap_paragraphs, a, b) != 0)
                 return -1;
             start = j + 1;
             i = j + 1;
@@ -450,16 +442,17 @@ static int paragraphs(rl_segments *out, const char *text, size_t len)
     }
     size_t a = start, b = len;
     trim(text, len, &a, &b);
-    if (a < b && push(&out->paragraphs, &out->n_paragraphs, &cap, a, b) != 0)
+    if (a < b && push(&out->paragraphs, &out->n_paragraphs, &out->cap_paragraphs, a, b) != 0)
         return -1;
     return 0;
 }
 
-static size_t count_words(const char *s, size_t a, size_t b)
+/* The words of s[a, b) separated by spaces, tabs and CRs, counted up to most + 1. */
+static size_t count_words(const char *s, size_t a, size_t b, size_t most)
 {
     size_t n = 0;
     bool in = false;
-    for (size_t i = a; i < b; i++) {
+    for (size_t i = a; i < b && n <= most; i++) {
         bool sp = s[i] == ' ' || s[i] == '\t' || s[i] == '\r';
         if (!sp && !in)
             n++;
@@ -492,7 +485,7 @@ static rl_span signature(const char *text, size_t len)
         if (ta >= tb)
             break;
         char last = text[tb - 1];
-        if (last == '.' || last == '!' || last == '?' || count_words(text, ta, tb) > 6)
+        if (last == '.' || last == '!' || last == '?' || count_words(text, ta, tb, 6) > 6)
             break;
         if (tb >= 3 && memcmp(text + tb - 3, "\xE2\x80\xA6", 3) == 0) /* … */
             break;
@@ -527,14 +520,12 @@ static size_t skip_handles(const char *text, size_t len)
 int replylint__segment(rl_segments *out, const char *text, size_t len, const rl_sentencer *sz,
                        const uint32_t *words, size_t n_words, size_t long_line)
 {
-    memset(out, 0, sizeof(*out));
+    out->n_sentences = out->n_paragraphs = 0;
     out->signature = signature(text, len);
     size_t h = skip_handles(text, len);
     if (sentences(out, text, len, sz, words, n_words, long_line, h, out->signature.start) != 0 ||
-        paragraphs(out, text, len) != 0) {
-        replylint__segments_free(out);
+        paragraphs(out, text, len) != 0)
         return -1;
-    }
 
     /* Opening: the first sentence that starts after any leading @handles. */
     out->start = (rl_span){h, h};
@@ -576,5 +567,6 @@ void replylint__segments_free(rl_segments *s)
 {
     free(s->sentences);
     free(s->paragraphs);
+    free(s->ends);
     memset(s, 0, sizeof(*s));
 }

@@ -15,9 +15,11 @@ typedef struct rl_span {
 
 typedef struct rl_segments {
     rl_span *sentences; /* trimmed, non-empty, in order (see replylint__segment) */
-    size_t n_sentences;
+    size_t n_sentences, cap_sentences;
     rl_span *paragraphs; /* separated by blank lines */
-    size_t n_paragraphs;
+    size_t n_paragraphs, cap_paragraphs;
+    uint32_t *ends; /* working memory: the sentence ends of one line */
+    size_t cap_ends;
     rl_span start;     /* the opening: first sentence, at most its first line, after @handles */
     rl_span end;       /* the last two sentences before the signature, through the end */
     rl_span last;      /* the last sentence before the signature */
@@ -43,7 +45,9 @@ long replylint__sentence_ends(const rl_sentencer *s, const char *text, size_t le
 
 /* Segment valid UTF-8 text.  `sentences` holds those around the opening and the end, and
  * every sentence of each line with more than `long_line` words, given the byte offsets
- * where words start (`words` may be NULL: no such lines wanted).  Returns 0 or -1. */
+ * where words start (`words` may be NULL: no such lines wanted).  *out is zero-filled or
+ * an earlier result, whose arrays are reused; free it with replylint__segments_free (also
+ * after a failure).  Returns 0 or -1. */
 int replylint__segment(rl_segments *out, const char *text, size_t len, const rl_sentencer *sz,
                        const uint32_t *words, size_t n_words, size_t long_line);
 void replylint__segments_free(rl_segments *s);

@@ -174,17 +174,25 @@ void replylint__arena_free(rl_arena *a)
  * rule set's own words are inserted; a reply's words are only looked up. */
 uint64_t replylint__hash_bytes(const char *s, size_t len)
 {
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (len * 0xff51afd7ed558ccdULL);
-    while (len >= 8) {
-        uint64_t v;
-        memcpy(&v, s, 8);
-        h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
-        h ^= h >> 29;
-        s += 8;
-        len -= 8;
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (len * 0xff51afd7ed558ccdULL), v = 0;
+    if (len >= 8) {
+        const char *end = s + len;
+        while (end - s > 8) {
+            memcpy(&v, s, 8);
+            h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
+            h ^= h >> 29;
+            s += 8;
+        }
+        memcpy(&v, end - 8, 8); /* the last eight bytes, overlapping what came before */
+    } else if (len >= 4) {
+        uint32_t lo, hi; /* two overlapping halves: no call to memcpy of a variable length */
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + len - 4, 4);
+        v = (uint64_t)lo | (uint64_t)hi << 32;
+    } else if (len > 0) {
+        v = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[len / 2] << 8 |
+            (uint64_t)(unsigned char)s[len - 1] << 16;
     }
-    uint64_t v = 0;
-    memcpy(&v, s, len);
     h = (h ^ v) * 0xff51afd7ed558ccdULL;
     h ^= h >> 32;
     return h;
