@@ -57,12 +57,13 @@ typedef struct lint_ctx {
     occ *occ; /* scratch for one matcher */
     size_t n_occ, cap_occ;
     /* The word starts each anchored pattern may match at (see word_starts): those of the
-     * pattern with at_bit b are at_pos[at_first[b], at_first[b + 1]), ascending. */
+     * pattern with at_bit b are at_pos[at_first[b], at_end[b]), ascending. */
     uint32_t *at_pos;
     size_t cap_at_pos;
     at_start *at_all; /* every word start, with the patterns that may match there */
     size_t n_at_all, cap_at_all;
-    size_t at_first[RL_AT_MAX + 1];
+    uint64_t at_used; /* the patterns with any: at_first and at_end hold for these only */
+    size_t at_first[RL_AT_MAX], at_end[RL_AT_MAX];
     bool have_at;
     bool seen[256]; /* the byte values the folded text holds (may_match) */
     bool have_seen;
@@ -437,10 +438,10 @@ static bool may_start(const rl_matcher *m, const char *word, size_t avail)
 static int word_starts(lint_ctx *c)
 {
     const replylint_ruleset *rs = c->rs;
-    uint64_t lang = rs->at_lang[RL_LANG_ANY] | rs->at_lang[c->lang];
-    size_t count[RL_AT_MAX] = {0}, n = 0, total = 0;
+    uint64_t lang = rs->at_lang[RL_LANG_ANY] | rs->at_lang[c->lang], used = 0;
+    size_t count[RL_AT_MAX], n = 0, total = 0;
     for (size_t t = 0, at = SIZE_MAX; next_word_start(c, &t, &at); n++) {
-        if (RL_GROW(c->at_all, c->cap_at_all, n + 1) != 0)
+        if (n == c->cap_at_all && RL_GROW(c->at_all, c->cap_at_all, n + 1) != 0)
             return -1;
         const unsigned char *w = (const unsigned char *)c->folded.s + at;
         size_t avail = c->folded.len - at;
@@ -456,6 +457,9 @@ static int word_starts(lint_ctx *c)
         }
         mask &= lang;
         c->at_all[n] = (at_start){mask, (uint32_t)at};
+        for (uint64_t b = mask & ~used; b; b &= b - 1)
+            count[replylint__lowest_bit(b)] = 0; /* a pattern's first candidate */
+        used |= mask;
         for (uint64_t b = mask; b; b &= b - 1) {
             count[replylint__lowest_bit(b)]++;
             total++;
@@ -464,15 +468,18 @@ static int word_starts(lint_ctx *c)
     c->n_at_all = n;
     if (RL_GROW(c->at_pos, c->cap_at_pos, total ? total : 1) != 0)
         return -1;
-    size_t fill[RL_AT_MAX];
-    c->at_first[0] = 0;
-    for (unsigned b = 0; b < RL_AT_MAX; b++) {
-        fill[b] = c->at_first[b];
-        c->at_first[b + 1] = c->at_first[b] + count[b];
+    /* Each pattern's candidates in at_pos[at_first[b], at_end[b]), in bit order. */
+    size_t fill[RL_AT_MAX], next = 0;
+    for (uint64_t b = used; b; b &= b - 1) {
+        unsigned k = replylint__lowest_bit(b);
+        fill[k] = c->at_first[k] = next;
+        next += count[k];
+        c->at_end[k] = next;
     }
     for (size_t i = 0; i < n; i++)
         for (uint64_t b = c->at_all[i].mask; b; b &= b - 1)
             c->at_pos[fill[replylint__lowest_bit(b)]++] = c->at_all[i].pos;
+    c->at_used = used;
     c->have_at = true;
     return 0;
 }
@@ -514,8 +521,10 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
             if (!c->have_at && word_starts(c) != 0)
                 return -1;
             /* A pattern past RL_AT_MAX is tried at every word start. */
-            size_t pos = 0, k = m->at_bit >= 0 ? c->at_first[m->at_bit] : 0;
-            size_t end = m->at_bit >= 0 ? c->at_first[m->at_bit + 1] : c->n_at_all;
+            bool listed = m->at_bit >= 0;
+            bool any = listed ? (c->at_used >> m->at_bit & 1) != 0 : c->n_at_all > 0;
+            size_t pos = 0, k = any && listed ? c->at_first[m->at_bit] : 0;
+            size_t end = !any ? 0 : listed ? c->at_end[m->at_bit] : c->n_at_all;
             const uint32_t *cand = m->at_bit >= 0 ? c->at_pos : NULL;
             for (size_t hi = end; k < hi;) { /* the first start at or after the region's */
                 size_t mid = k + (hi - k) / 2;
@@ -722,11 +731,13 @@ static int emit(lint_ctx *c, const replylint_rule *r, size_t start, size_t end,
     return rc;
 }
 
-static bool rule_runs(const lint_ctx *c, const replylint_rule *r)
+/* The rules that run on this reply (see replylint_ruleset.plan), and how many in *n. */
+static const uint32_t *plan_of(const lint_ctx *c, size_t *n, unsigned *sentence_limit)
 {
-    return r->enabled && (r->lang == RL_LANG_ANY || r->lang == c->lang) &&
-           (r->channels & (1u << c->opts->channel)) &&
-           !(r->first_turn_only && (c->opts->flags & REPLYLINT_LINT_FOLLOWUP));
+    int followup = (c->opts->flags & REPLYLINT_LINT_FOLLOWUP) != 0;
+    *n = c->rs->n_plan[c->lang][c->opts->channel][followup];
+    *sentence_limit = c->rs->sentence_limit[c->lang][c->opts->channel][followup];
+    return c->rs->plan[c->lang][c->opts->channel][followup];
 }
 
 static int need_segments(lint_ctx *c)
@@ -735,14 +746,9 @@ static int need_segments(lint_ctx *c)
         return 0;
     /* Sentences of a line are needed only if a sentence-length rule could fire there: a
      * line with no more words than the smallest limit cannot hold a longer sentence. */
-    size_t limit = SIZE_MAX;
-    for (size_t i = 0; i < c->rs->n_rules; i++) {
-        const replylint_rule *r = &c->rs->rules[i];
-        unsigned max = c->opts->channel == REPLYLINT_CHANNEL_CHAT ? r->max_chat : r->max_email;
-        if (r->kind == RL_KIND_LENGTH && r->scope == RL_SCOPE_SENTENCE && rule_runs(c, r) &&
-            max < limit)
-            limit = max;
-    }
+    size_t n;
+    unsigned limit;
+    plan_of(c, &n, &limit);
     uint32_t *words = NULL; /* original offsets: the reply is under 2 GiB */
     if (limit < c->n_toks) {
         if (RL_GROW(c->words, c->cap_words, c->n_toks) != 0)
@@ -1499,13 +1505,13 @@ static int lint_call(replylint_report **out, const replylint_ruleset *rs,
         goto done;
     if (need_segments(&c) != 0)
         goto done;
-    for (size_t i = 0; i < rs->n_rules; i++) {
-        const replylint_rule *r = &rs->rules[i];
-        if (only != SIZE_MAX && i != only)
+    size_t n_plan;
+    unsigned limit;
+    const uint32_t *plan = plan_of(&c, &n_plan, &limit);
+    for (size_t k = 0; k < n_plan; k++) {
+        if (only != SIZE_MAX && plan[k] != only)
             continue;
-        if (!rule_runs(&c, r))
-            continue;
-        if (run_rule(&c, r) != 0)
+        if (run_rule(&c, &rs->rules[plan[k]]) != 0)
             goto done;
     }
     if (replylint__report_finish(c.report, text, len, opts->min_severity, c.n_toks) != 0)

@@ -317,6 +317,12 @@ struct replylint_ruleset {
     uint64_t at_mask2[256]; /* per RL_FIRST_HASH of its first two bytes: who else may */
     uint64_t at_digits;     /* who may also start at a decimal digit past ASCII */
     uint64_t at_lang[3];    /* the patterns of the rules of each language (index: rule lang) */
+    /* Which rules run on a reply, by its language, channel and turn (first 0, follow-up 1):
+     * indices into rules, in order; and the smallest sentence limit among them. */
+    uint32_t *plan[3][2][2];
+    size_t n_plan[3][2][2];
+    unsigned sentence_limit[3][2][2];
+    uint32_t *plan_block; /* all the plans */
 };
 #define RL_AT_MAX 64
 

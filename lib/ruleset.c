@@ -12,6 +12,7 @@
 #include "utf8.h"
 
 #include <errno.h>
+#include <limits.h>
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
@@ -514,6 +515,40 @@ static int add_matcher(replylint_ruleset *rs, size_t *cap, rl_matcher *m, uint32
     return 0;
 }
 
+/* Which rules run on which replies (see replylint_ruleset.plan); the lint call's test. */
+static bool runs_on(const replylint_rule *r, int lang, int channel, int followup)
+{
+    return r->enabled && (r->lang == RL_LANG_ANY || r->lang == lang) &&
+           (r->channels & (1u << channel)) && !(r->first_turn_only && followup);
+}
+
+static int make_plans(replylint_ruleset *rs)
+{
+    if (!(rs->plan_block = malloc((12 * rs->n_rules + 1) * sizeof(uint32_t))))
+        return -1;
+    uint32_t *next = rs->plan_block;
+    for (int lang = 0; lang < 3; lang++)
+        for (int channel = 0; channel < 2; channel++)
+            for (int followup = 0; followup < 2; followup++) {
+                size_t n = 0;
+                unsigned limit = UINT_MAX;
+                for (size_t i = 0; i < rs->n_rules; i++) {
+                    const replylint_rule *r = &rs->rules[i];
+                    if (!runs_on(r, lang, channel, followup))
+                        continue;
+                    next[n++] = (uint32_t)i;
+                    unsigned max = channel == REPLYLINT_CHANNEL_CHAT ? r->max_chat : r->max_email;
+                    if (r->kind == RL_KIND_LENGTH && r->scope == RL_SCOPE_SENTENCE && max < limit)
+                        limit = max;
+                }
+                rs->plan[lang][channel][followup] = next;
+                rs->n_plan[lang][channel][followup] = n;
+                rs->sentence_limit[lang][channel][followup] = limit;
+                next += n;
+            }
+    return 0;
+}
+
 /* Give each anchored pattern its bit in rs->at_mask1/2 (see struct replylint_ruleset). */
 static void index_anchored(replylint_ruleset *rs)
 {
@@ -620,6 +655,8 @@ int replylint__compile(replylint_ruleset **out, const rl_source *src, size_t n_s
     }
     if (rc == 0)
         index_anchored(rs);
+    if (rc == 0 && make_plans(rs) != 0)
+        rc = replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
     /* The phrases: the defaults' index as the library was built with it, or built here. */
     int thawed = 0;
     if (rc == 0 && (thawed = replylint__phrase_thaw(&rs->phrases, &replylint__phrase_snapshot,
@@ -665,6 +702,7 @@ void replylint_ruleset_free(replylint_ruleset *rs)
     free(rs->rules);
     free(rs->matchers);
     free(rs->matcher_rule);
+    free(rs->plan_block);
     replylint__phrase_index_free(&rs->phrases);
     pcre2_match_context_free(rs->mctx);
     replylint__sentencer_free(rs->sentencer);

@@ -42,6 +42,24 @@ static uint8_t script_of(uint32_t cp)
     return u_isalpha((UChar32)cp) ? RL_SCRIPT_OTHER : 0;
 }
 
+/* Per ASCII byte: RL_SCRIPT_LATIN for a letter, ASCII_DIGIT for a digit, 0 for no word
+ * character. */
+#define ASCII_DIGIT 0x80
+#define L           RL_SCRIPT_LATIN
+#define D           ASCII_DIGIT
+static const uint8_t ascii_class[128] = {
+    ['0'] = D, ['1'] = D, ['2'] = D, ['3'] = D, ['4'] = D, ['5'] = D, ['6'] = D, ['7'] = D,
+    ['8'] = D, ['9'] = D, ['A'] = L, ['B'] = L, ['C'] = L, ['D'] = L, ['E'] = L, ['F'] = L,
+    ['G'] = L, ['H'] = L, ['I'] = L, ['J'] = L, ['K'] = L, ['L'] = L, ['M'] = L, ['N'] = L,
+    ['O'] = L, ['P'] = L, ['Q'] = L, ['R'] = L, ['S'] = L, ['T'] = L, ['U'] = L, ['V'] = L,
+    ['W'] = L, ['X'] = L, ['Y'] = L, ['Z'] = L, ['a'] = L, ['b'] = L, ['c'] = L, ['d'] = L,
+    ['e'] = L, ['f'] = L, ['g'] = L, ['h'] = L, ['i'] = L, ['j'] = L, ['k'] = L, ['l'] = L,
+    ['m'] = L, ['n'] = L, ['o'] = L, ['p'] = L, ['q'] = L, ['r'] = L, ['s'] = L, ['t'] = L,
+    ['u'] = L, ['v'] = L, ['w'] = L, ['x'] = L, ['y'] = L, ['z'] = L,
+};
+#undef L
+#undef D
+
 int replylint__tokenize(const char *s, size_t len, rl_token **out, size_t *n)
 {
     size_t cap = 0;
@@ -68,6 +86,11 @@ int replylint__tokenize_reuse(const char *s, size_t len, rl_token **out, size_t 
     }
     size_t i = 0;
     while (i < len) {
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80 && !ascii_class[b]) { /* most of what lies between words */
+            i++;
+            continue;
+        }
         size_t w;
         uint32_t cp = replylint__utf8_decode(s, len, i, &w);
         if (!replylint__is_word_cp(cp)) {
@@ -76,17 +99,36 @@ int replylint__tokenize_reuse(const char *s, size_t len, rl_token **out, size_t 
         }
         rl_token t = {(uint32_t)i, 0, 0, 0, 0};
         for (;;) {
-            t.script |= script_of(cp);
-            if (cp >= '0' && cp <= '9')
-                t.has_digit = 1;
-            else if (replylint__past_latin_cyrillic(cp))
-                t.joined = 1; /* a mark, or a letter PCRE2 may not know: see next_word_start */
+            /* ASCII and two-byte Cyrillic letters (U+0400..U+047F, lead byte D0 or D1) are
+             * nearly all a reply holds: classified by their bytes. */
+            if (cp < 0x80) {
+                t.script |= ascii_class[cp] & RL_SCRIPT_LATIN;
+                t.has_digit |= (ascii_class[cp] & ASCII_DIGIT) != 0;
+            } else if (cp >= 0x400 && cp < 0x480) {
+                t.script |= RL_SCRIPT_CYRILLIC;
+            } else {
+                t.script |= script_of(cp);
+                if (replylint__past_latin_cyrillic(cp))
+                    t.joined = 1; /* a mark, or a letter PCRE2 may not know: see next_word_start */
+            }
             i += w;
             if (i >= len)
                 break;
-            cp = replylint__utf8_decode(s, len, i, &w);
-            if (replylint__is_word_cp(cp))
+            b = (unsigned char)s[i];
+            if (b < 0x80) {
+                cp = b;
+                w = 1;
+                if (ascii_class[b])
+                    continue;
+            } else if ((b == 0xD0 || b == 0xD1) && i + 1 < len) {
+                cp = ((uint32_t)(b & 0x1F) << 6) | ((unsigned char)s[i + 1] & 0x3Fu);
+                w = 2;
                 continue;
+            } else {
+                cp = replylint__utf8_decode(s, len, i, &w);
+                if (replylint__is_word_cp(cp))
+                    continue;
+            }
             /* A joiner counts only when a word character follows it. */
             if ((cp == '\'' || cp == '-') && i + 1 < len) {
                 size_t w2;
