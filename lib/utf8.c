@@ -140,6 +140,17 @@ static int cmp_pos(const void *a, const void *b)
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+#define ONES         0x0101010101010101ULL
+#define HIGH_BITS    0x8080808080808080ULL
+#define HIGH_NIBBLES 0xF0F0F0F0F0F0F0F0ULL
+
+/* Does any of the eight bytes of v equal b? */
+static bool has_byte(uint64_t v, unsigned char b)
+{
+    uint64_t x = v ^ (ONES * b);
+    return ((x - ONES) & ~x & HIGH_BITS) != 0;
+}
+
 int replylint__utf8_positions(const char *str, size_t len, const size_t *byte_off, size_t n,
                               size_t *cp_off, size_t *u16_off, uint32_t *line, uint32_t *col)
 {
@@ -171,7 +182,25 @@ int replylint__utf8_positions(const char *str, size_t len, const size_t *byte_of
         size_t idx = ix ? ix[k].idx : k;
         size_t target = byte_off[idx] < len ? byte_off[idx] : len;
         while (p < target) {
+            /* Eight bytes without a line break or a four-byte sequence: as many code points,
+             * UTF-16 units and columns as bytes that are no continuation byte. */
+            if (target - p >= 8) {
+                uint64_t v;
+                memcpy(&v, s + p, 8);
+                if (!has_byte(v, '\n') && !has_byte(v, '\r') && !has_byte(v & HIGH_NIBBLES, 0xF0)) {
+                    unsigned chars = 8 - replylint__popcount64(v & ~(v << 1) & HIGH_BITS);
+                    p += 8;
+                    cps += chars;
+                    u16 += chars;
+                    cl += chars;
+                    continue;
+                }
+            }
             unsigned c = s[p];
+            if ((c & 0xC0) == 0x80) { /* the rest of a sequence counted by its lead */
+                p++;
+                continue;
+            }
             if (c < 0x80) {
                 p++;
                 cps++;
