@@ -682,8 +682,13 @@ static int flatten_edges(rl_phrase_index *ix)
     return 0;
 }
 
-/* Set the filter bit of every form (see rl_phrase_index.form_filter). */
-static void filter_forms(rl_phrase_index *ix)
+/* A word's slot_at in the scan: the offset below SCAN_OFFSET_MASK, the flags above. */
+#define SCAN_FLAG_SHIFT  30
+#define SCAN_OFFSET_MASK ((1u << SCAN_FLAG_SHIFT) - 1)
+
+/* What the scan reads besides the index itself: the filter bit of every form (see
+ * rl_phrase_index.form_filter) and the flags of every slot.  Returns 0 or -1. */
+static int derive_scan_tables(rl_phrase_index *ix)
 {
     memset(ix->form_filter, 0, sizeof(ix->form_filter));
     for (size_t i = 0; i < ix->forms.cap; i++) {
@@ -694,6 +699,32 @@ static void filter_forms(rl_phrase_index *ix)
             ix->form_filter[bit / 64] |= (uint64_t)1 << (bit % 64);
         }
     }
+    /* The scan keeps two flags in the top bits of a word's offset into form_slots. */
+    if (ix->n_form_slots >= SCAN_OFFSET_MASK)
+        return -1;
+    free(ix->slot_flags);
+    if (!(ix->slot_flags = calloc(ix->n_slots ? ix->n_slots : 1, 1)))
+        return -1;
+    for (uint32_t s = 0; s < ix->n_slots; s++)
+        if (ix->root_child[s])
+            ix->slot_flags[s] |= RL_SLOT_STARTS;
+    /* The wildcard's chain: its node, that node's wildcard child, and so on.  A phrase that
+     * starts with a wildcard goes on with a fixed word from one of them (a flagged slot),
+     * unless one of them ends a phrase itself. */
+    ix->any_always = false;
+    ix->any_reach = 0;
+    for (uint32_t node = ix->root_any, depth = 0; node && depth < ix->max_words; depth++) {
+        uint32_t e = ix->edge_first[node], end = ix->edge_first[node + 1], next = 0;
+        ix->any_always = ix->any_always || ix->term_count[node];
+        for (; e < end; e++)
+            if (ix->edge_slot[e] != RL_SLOT_ANY)
+                ix->slot_flags[ix->edge_slot[e]] |= RL_SLOT_AFTER_ANY;
+            else
+                next = ix->edge_child[e];
+        ix->any_reach = 2 * (depth + 1); /* a polite filler may stand before each word */
+        node = next;
+    }
+    return 0;
 }
 
 int replylint__phrase_finish(rl_phrase_index *ix)
@@ -754,7 +785,7 @@ int replylint__phrase_finish(rl_phrase_index *ix)
 out:
     build_state_free(st);
     if (rc == 0)
-        filter_forms(ix);
+        rc = derive_scan_tables(ix);
     return rc;
 }
 
@@ -861,8 +892,7 @@ int replylint__phrase_thaw(rl_phrase_index *ix, const rl_phrase_snapshot *snap,
     thaw_map(&ix->agree, &snap->agree);
     ix->agree_text = (char *)(uintptr_t)snap->agree_text;
     ix->agree_text_len = ix->agree_text_cap = snap->agree_text_len;
-    filter_forms(ix);
-    return 1;
+    return derive_scan_tables(ix) == 0 ? 1 : -1;
 }
 
 void replylint__phrase_index_free(rl_phrase_index *ix)
@@ -872,6 +902,7 @@ void replylint__phrase_index_free(rl_phrase_index *ix)
         /* Everything but these two blocks is the snapshot's read-only data. */
         free(ix->phrases);
         free(ix->written_block);
+        free(ix->slot_flags);
         memset(ix, 0, sizeof(*ix));
         return;
     }
@@ -893,6 +924,7 @@ void replylint__phrase_index_free(rl_phrase_index *ix)
     free(ix->term_count);
     free(ix->terms);
     free(ix->phrases);
+    free(ix->slot_flags);
     memset(ix, 0, sizeof(*ix));
 }
 
@@ -950,24 +982,35 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
             return -1;
         *cap_slots = n_toks;
     }
+    /* Each word's slot_at: 1 + the offset of its slot list, 0 for none, with the OR of its
+     * slots' flags (RL_SLOT_*) in the top bits. */
     uint32_t *slot_at = *slots;
-    bool any_wild = ix->root_any != 0;
     for (size_t i = 0; i < n_toks; i++) {
         const char *w = folded + toks[i].start;
         size_t len = toks[i].end - toks[i].start;
         uint64_t h = replylint__hash_bytes(w, len), bit = h >> (64 - RL_FORM_FILTER_BITS);
-        uint32_t at;
-        slot_at[i] = (ix->form_filter[bit / 64] >> (bit % 64) & 1) &&
-                             replylint__strmap_get_hashed(&ix->forms, w, len, h, &at)
-                         ? at + 1
-                         : 0;
+        uint32_t at, flags = 0;
+        if (!(ix->form_filter[bit / 64] >> (bit % 64) & 1) ||
+            !replylint__strmap_get_hashed(&ix->forms, w, len, h, &at)) {
+            slot_at[i] = 0;
+            continue;
+        }
+        for (uint32_t k = 0; k < ix->form_slots[at]; k++)
+            flags |= ix->slot_flags[ix->form_slots[at + 1 + k]];
+        slot_at[i] = (at + 1) | flags << SCAN_FLAG_SHIFT;
     }
-#define SLOTS(k) (slot_at[k] ? &ix->form_slots[slot_at[k] - 1] : no_slots)
+#define SLOTS(k) (slot_at[k] ? &ix->form_slots[(slot_at[k] & SCAN_OFFSET_MASK) - 1] : no_slots)
+    uint32_t any = ix->root_any;
 
     struct frame stack[SCAN_STACK];
     int rc = 0;
     for (size_t i = 0; i < n_toks && rc == 0; i++) {
-        if (!slot_at[i] && !any_wild)
+        /* The wildcard's node is worth a visit only if one of the next words may go on from
+         * its chain (see derive_scan_tables). */
+        bool visit_any = any && ix->any_always;
+        for (size_t k = i + 1; any && !visit_any && k <= i + ix->any_reach && k < n_toks; k++)
+            visit_any = (slot_at[k] >> SCAN_FLAG_SHIFT & RL_SLOT_AFTER_ANY) != 0;
+        if (!(slot_at[i] >> SCAN_FLAG_SHIFT & RL_SLOT_STARTS) && !visit_any)
             continue;
         size_t sp = 0, budget = SCAN_BUDGET;
         stack[sp++] = (struct frame){0, (uint32_t)i};
@@ -1008,7 +1051,7 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
                 for (uint32_t k = 0; k < sl[0]; k++)
                     if (ix->root_child[sl[1 + k]])
                         push_frame(stack, &sp, ix->root_child[sl[1 + k]], next, truncated);
-                any_child = ix->root_any;
+                any_child = visit_any ? any : 0;
             } else {
                 /* Both lists ascend: walk them together. */
                 uint32_t e = ix->edge_first[f.node], end = ix->edge_first[f.node + 1];

@@ -659,6 +659,44 @@ END_TEST
 /* More anchored patterns than one pass over the words keeps lists for (RL_AT_MAX, 64): the
  * rest are tried at every word, with the same findings.  Digits of another script start a
  * \d pattern in both. */
+/* Phrases that start with wildcards: the scan walks from a word only when a word after it
+ * may go on from the wildcards, a polite filler between them included. */
+START_TEST(test_phrase_wildcard_starts)
+{
+    static const char yaml[] = "rules:\n"
+                               "  - id: t.team\n"
+                               "    category: signature\n"
+                               "    kind: phrase\n"
+                               "    phrases: ['* team', '* * department']\n"
+                               "    message: m\n"
+                               "    examples: {bad: [Acme team], good: [team]}\n";
+    replylint_error err;
+    replylint_ruleset *t = rules_from(yaml, &err);
+    ck_assert_msg(t != NULL, "%s", err.message);
+    struct {
+        const char *text;
+        size_t n;
+    } cases[] = {
+        {"Acme team", 1},
+        {"Acme, please, team", 1},
+        {"Big Acme department", 1},
+        {"Big Acme, please, department", 1},
+        {"Acme department", 0},
+        {"team. Department.", 0},
+        {"Acme team and the Big Acme department, and one more team", 3},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        replylint_report *r = NULL;
+        ck_assert_int_eq(replylint_lint(&r, t, cases[i].text, strlen(cases[i].text), NULL, &err),
+                         0);
+        ck_assert_msg(count_rule(r, "t.team") == cases[i].n, "%s: %zu findings, want %zu",
+                      cases[i].text, count_rule(r, "t.team"), cases[i].n);
+        replylint_report_free(r);
+    }
+    replylint_ruleset_free(t);
+}
+END_TEST
+
 START_TEST(test_regex_word_starts_many_patterns)
 {
     enum { N = 70 };
@@ -807,6 +845,7 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_long_flagged_texts);
     tcase_add_test(tc, test_regex_word_starts_unread_syntax);
     tcase_add_test(tc, test_regex_word_starts_many_patterns);
+    tcase_add_test(tc, test_phrase_wildcard_starts);
     suite_add_tcase(s, tc);
     return s;
 }
