@@ -42,12 +42,12 @@ static uint8_t script_of(uint32_t cp)
     return u_isalpha((UChar32)cp) ? RL_SCRIPT_OTHER : 0;
 }
 
-/* Per ASCII byte: RL_SCRIPT_LATIN for a letter, ASCII_DIGIT for a digit, 0 for no word
- * character. */
+/* Per byte: RL_SCRIPT_LATIN for an ASCII letter, ASCII_DIGIT for an ASCII digit, 0 for
+ * anything else. */
 #define ASCII_DIGIT 0x80
 #define L           RL_SCRIPT_LATIN
 #define D           ASCII_DIGIT
-static const uint8_t ascii_class[128] = {
+static const uint8_t ascii_class[256] = {
     ['0'] = D, ['1'] = D, ['2'] = D, ['3'] = D, ['4'] = D, ['5'] = D, ['6'] = D, ['7'] = D,
     ['8'] = D, ['9'] = D, ['A'] = L, ['B'] = L, ['C'] = L, ['D'] = L, ['E'] = L, ['F'] = L,
     ['G'] = L, ['H'] = L, ['I'] = L, ['J'] = L, ['K'] = L, ['L'] = L, ['M'] = L, ['N'] = L,
@@ -91,66 +91,72 @@ int replylint__tokenize_reuse(const char *s, size_t len, rl_token **out, size_t 
             i++;
             continue;
         }
-        size_t w;
-        uint32_t cp = replylint__utf8_decode(s, len, i, &w);
+        size_t w0;
+        uint32_t cp = replylint__utf8_decode(s, len, i, &w0);
         if (!replylint__is_word_cp(cp)) {
-            i += w;
+            i += w0;
             continue;
         }
-        rl_token t = {(uint32_t)i, 0, 0, 0, 0};
+        size_t w = w0;
+        /* The token's fields live in registers while it grows: the scripts and a digit flag
+         * in one (ascii_class's bits), whether it is joined in another. */
+        size_t start = i;
+        unsigned flags = 0, joined = 0;
         for (;;) {
-            /* ASCII and two-byte Cyrillic letters (U+0400..U+047F, lead byte D0 or D1) are
-             * nearly all a reply holds: classified by their bytes. */
+            /* cp, w: a word character at i. */
             if (cp < 0x80) {
-                t.script |= ascii_class[cp] & RL_SCRIPT_LATIN;
-                t.has_digit |= (ascii_class[cp] & ASCII_DIGIT) != 0;
+                flags |= ascii_class[cp];
             } else if (cp >= 0x400 && cp < 0x480) {
-                t.script |= RL_SCRIPT_CYRILLIC;
+                flags |= RL_SCRIPT_CYRILLIC;
             } else {
-                t.script |= script_of(cp);
+                flags |= script_of(cp);
                 if (replylint__past_latin_cyrillic(cp))
-                    t.joined = 1; /* a mark, or a letter PCRE2 may not know: see next_word_start */
+                    joined = 1; /* a mark, or a letter PCRE2 may not know: see next_word_start */
             }
             i += w;
+            /* ASCII and two-byte Cyrillic letters (U+0400..U+047F, lead byte D0 or D1) are
+             * nearly all a reply holds: classified by their bytes. */
+            while (i < len) {
+                unsigned char c0 = (unsigned char)s[i];
+                unsigned k = ascii_class[c0];
+                if (k) {
+                    flags |= k;
+                    i++;
+                } else if ((c0 == 0xD0 || c0 == 0xD1) && i + 1 < len) {
+                    flags |= RL_SCRIPT_CYRILLIC;
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
             if (i >= len)
                 break;
-            b = (unsigned char)s[i];
-            if (b < 0x80) {
-                cp = b;
-                w = 1;
-                if (ascii_class[b])
-                    continue;
-            } else if ((b == 0xD0 || b == 0xD1) && i + 1 < len) {
-                cp = ((uint32_t)(b & 0x1F) << 6) | ((unsigned char)s[i + 1] & 0x3Fu);
-                w = 2;
+            size_t wd; /* w itself stays in a register */
+            cp = replylint__utf8_decode(s, len, i, &wd);
+            w = wd;
+            if (replylint__is_word_cp(cp))
                 continue;
-            } else {
-                cp = replylint__utf8_decode(s, len, i, &w);
-                if (replylint__is_word_cp(cp))
-                    continue;
-            }
             /* A joiner counts only when a word character follows it. */
             if ((cp == '\'' || cp == '-') && i + 1 < len) {
-                size_t w2;
-                uint32_t next = replylint__utf8_decode(s, len, i + 1, &w2);
+                uint32_t next = replylint__utf8_decode(s, len, i + 1, &wd);
                 if (replylint__is_word_cp(next)) {
-                    t.joined = 1;
+                    joined = 1;
                     i += 1;
                     cp = next;
-                    w = w2;
+                    w = wd;
                     continue;
                 }
             }
             break;
         }
-        t.end = (uint32_t)i;
         if (RL_GROW(toks, cap, count + 1) != 0) { /* never: see above */
             free(toks);
             *out = NULL;
             *cap_out = 0;
             return -1;
         }
-        toks[count++] = t;
+        toks[count++] = (rl_token){(uint32_t)start, (uint32_t)i, (uint8_t)(flags & ~ASCII_DIGIT),
+                                   (flags & ASCII_DIGIT) != 0, (uint8_t)joined};
     }
     *out = toks;
     *cap_out = cap;
