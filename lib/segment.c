@@ -35,6 +35,10 @@ struct rl_sentencer {
      * (terminators, separators, Extend, Format); the rest are passed over in one test. */
     uint8_t quick[0x0530];
     bool extend_lead[256]; /* see may_extend */
+    /* Bytes that only ever start or continue such passed-over characters (ASCII, the
+     * continuation bytes, two-byte leads like Cyrillic's D0 and D1) and never an Extend or
+     * Format one: sb_breaks skips runs of them a byte at a time. */
+    bool skip[256];
 };
 
 #define SB_ATTEND 0x80
@@ -70,6 +74,17 @@ rl_sentencer *replylint__sentencer_new(void)
     }
     for (unsigned b = 0; b < 256; b++)
         s->extend_lead[b] = may_extend((unsigned char)b);
+    for (unsigned b = 0; b < 0x80; b++)
+        s->skip[b] = !(s->quick[b] & SB_ATTEND);
+    for (unsigned b = 0x80; b < 0xC0; b++)
+        s->skip[b] = true;
+    for (unsigned b = 0xC2; b < 0xE0; b++) {
+        uint32_t lo = (b & 0x1Fu) << 6, hi = lo + 64;
+        bool all = hi <= sizeof(s->quick) && !s->extend_lead[b];
+        for (uint32_t cp = lo; all && cp < hi; cp++)
+            all = !(s->quick[cp] & SB_ATTEND);
+        s->skip[b] = all;
+    }
     return s;
 }
 
@@ -158,8 +173,27 @@ static long sb_breaks(const rl_sentencer *s, const char *t, size_t len, uint32_t
     size_t nb = 0, i = 0, next, nj;
     int prev = SB_END; /* the class of the unit before i */
     while (i < len) {
-        /* Most units are one Latin or Cyrillic letter, digit, space or comma: read it here. */
         unsigned char b0 = (unsigned char)t[i];
+        if (s->skip[b0]) {
+            /* A run of characters the rules pass over (s->skip): only the class of its last
+             * one matters, unless Extend characters follow it: then the code below reads
+             * that one again, with them. */
+            size_t run = i;
+            while (i < len && s->skip[(unsigned char)t[i]])
+                i++;
+            if (i < len && s->extend_lead[(unsigned char)t[i]])
+                i -= (unsigned char)t[i - 1] < 0x80 ? 1 : 2;
+            if (i > run) {
+                uint32_t cp = (unsigned char)t[i - 1];
+                if (cp >= 0x80) /* the second byte of a two-byte character */
+                    cp = ((uint32_t)((unsigned char)t[i - 2] & 0x1F) << 6) | (cp & 0x3F);
+                prev = s->quick[cp];
+            }
+            if (i >= len)
+                break;
+            b0 = (unsigned char)t[i];
+        }
+        /* Most units are one Latin or Cyrillic letter, digit, space or comma: read it here. */
         uint32_t cp = b0 < 0x80 ? b0 : UINT32_MAX;
         size_t w = 1;
         if (b0 >= 0xC2 && b0 <= 0xDF && i + 1 < len) {

@@ -89,7 +89,9 @@ START_TEST(test_random_mixes)
         "\xE2\x81\xA2",
         /* three-byte symbols, Latin Extended, the edges of the first table */
         "\xE2\x82\xAC", "\xE2\x84\xA2", "\xE2\x86\x92", "\xC4\x81", "\xD4\xAF", "\xD4\xB1",
-        "\xD2\x83", "\xD3\x80"};
+        "\xD2\x83", "\xD3\x80",
+        /* runs that sb_breaks skips whole */
+        "Hello", "ok", "\xD0\xBF\xD1\x80\xD0\xB8", "\xC3\xA9t\xC3\xA9"};
     const size_t n_atoms = sizeof(atoms) / sizeof(atoms[0]);
     unsigned seed = 12345;
     char buf[512];
