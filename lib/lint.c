@@ -381,37 +381,6 @@ static bool pcre2_may_not_know(const lint_ctx *c, uint32_t cp)
     return memcmp(age, c->rs->pcre2_unicode, sizeof(c->rs->pcre2_unicode)) > 0;
 }
 
-/*
- * The next place after `at` in token *t, or else the next token's start, where a \b
- * before a word character can hold (*t and at: SIZE_MAX before the first call).  A
- * joined word has more than one: "2-3 hours" matches \b\d+\s*hours at "3", «из-за» holds
- * «за», and PCRE2 sees a \b after a character its \w leaves out (pcre2_may_not_know).
- * False after the last token.
- */
-static bool next_word_start(const lint_ctx *c, size_t *t, size_t *at)
-{
-    if (*at != SIZE_MAX) {
-        const rl_token *k = &c->toks[*t];
-        if (k->joined) {
-            bool after_break = false;
-            for (size_t i = *at, w; i < k->end; i += w) {
-                uint32_t cp = replylint__utf8_decode(c->folded.s, k->end, i, &w);
-                bool brk = cp == '-' || cp == '\'' || pcre2_may_not_know(c, cp);
-                if (i > *at && after_break && !brk) {
-                    *at = i;
-                    return true;
-                }
-                after_break = brk;
-            }
-        }
-        ++*t;
-    }
-    if (*t >= c->n_toks)
-        return false;
-    *at = c->toks[*t].start;
-    return true;
-}
-
 /* Can a match of m's anchored pattern start at word (avail bytes)?  Only if the word
  * begins with one of the literal starts of its alternatives, or with a digit of another
  * script when the pattern may start with \d. */
@@ -429,57 +398,109 @@ static bool may_start(const rl_matcher *m, const char *word, size_t avail)
            utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ND;
 }
 
+/* Can PCRE2 see a \b after the character at folded offset i, inside a word?  After an
+ * apostrophe or a hyphen ("2-3 hours" matches \b\d+\s*hours at "3", «из-за» holds «за»),
+ * and after a character its \w leaves out (pcre2_may_not_know).  *w: its length. */
+static bool is_break(const lint_ctx *c, size_t i, size_t end, size_t *w)
+{
+    unsigned char b = (unsigned char)c->folded.s[i];
+    if (b < 0x80) {
+        *w = 1;
+        return b == '-' || b == '\'';
+    }
+    if (b == 0xD0 || b == 0xD1) { /* Cyrillic letters */
+        *w = 2;
+        return false;
+    }
+    uint32_t cp = replylint__utf8_decode(c->folded.s, end, i, w);
+    return pcre2_may_not_know(c, cp);
+}
+
+/* What word_starts gathers. */
+typedef struct start_tally {
+    uint64_t lang, used;
+    size_t n, total;
+    size_t count[RL_AT_MAX];
+} start_tally;
+
+/* The word start at folded offset at, with the anchored patterns that may match there:
+ * kept if any may, or if every start is wanted (rs->at_overflow). */
+static int add_start(lint_ctx *c, start_tally *st, size_t at)
+{
+    const replylint_ruleset *rs = c->rs;
+    const unsigned char *w = (const unsigned char *)c->folded.s + at;
+    size_t avail = c->folded.len - at;
+    uint64_t mask = rs->at_mask1[w[0]];
+    if (avail > 1)
+        mask |= rs->at_mask2[RL_FIRST_HASH(w[0], w[1])];
+    /* Past ASCII, the first decimal digits are U+0660 (lead byte 0xD9). */
+    if (rs->at_digits && w[0] >= 0xD9) {
+        size_t len;
+        uint32_t cp = replylint__utf8_decode((const char *)w, avail, 0, &len);
+        if (utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ND)
+            mask |= rs->at_digits;
+    }
+    mask &= st->lang;
+    if (!mask && !rs->at_overflow)
+        return 0;
+    if (st->n == c->cap_at_all && RL_GROW(c->at_all, c->cap_at_all, st->n + 1) != 0)
+        return -1;
+    c->at_all[st->n++] = (at_start){mask, (uint32_t)at};
+    for (uint64_t b = mask & ~st->used; b; b &= b - 1)
+        st->count[replylint__lowest_bit(b)] = 0; /* a pattern's first candidate */
+    st->used |= mask;
+    for (uint64_t b = mask; b; b &= b - 1) {
+        st->count[replylint__lowest_bit(b)]++;
+        st->total++;
+    }
+    return 0;
+}
+
 /*
- * Every word start of the reply (next_word_start), each with the anchored patterns of the
- * reply's language whose first bytes fit it (rs->at_mask1/2), then the starts grouped by
- * pattern: one pass over the words for all the patterns, and each pattern visits only the
- * words it may match at.
+ * The word starts of the reply where anchored patterns may match, grouped by pattern: one
+ * pass over the words for all the patterns, and each pattern visits only the words it may
+ * match at.  A start is a word's first character and, inside a joined word, each character
+ * after a break (is_break) that is none itself.  Each is filed under the anchored patterns
+ * of the reply's language whose first bytes fit it (rs->at_mask1/2).  at_all keeps the
+ * starts some pattern may match at, or all of them when a pattern past RL_AT_MAX (which
+ * has no list) wants them.
  */
 static int word_starts(lint_ctx *c)
 {
-    const replylint_ruleset *rs = c->rs;
-    uint64_t lang = rs->at_lang[RL_LANG_ANY] | rs->at_lang[c->lang], used = 0;
-    size_t count[RL_AT_MAX], n = 0, total = 0;
-    for (size_t t = 0, at = SIZE_MAX; next_word_start(c, &t, &at); n++) {
-        if (n == c->cap_at_all && RL_GROW(c->at_all, c->cap_at_all, n + 1) != 0)
+    start_tally st;
+    st.lang = c->rs->at_lang[RL_LANG_ANY] | c->rs->at_lang[c->lang];
+    st.used = 0;
+    st.n = st.total = 0;
+    for (size_t t = 0; t < c->n_toks; t++) {
+        const rl_token *k = &c->toks[t];
+        if (add_start(c, &st, k->start) != 0)
             return -1;
-        const unsigned char *w = (const unsigned char *)c->folded.s + at;
-        size_t avail = c->folded.len - at;
-        uint64_t mask = rs->at_mask1[w[0]];
-        if (avail > 1)
-            mask |= rs->at_mask2[RL_FIRST_HASH(w[0], w[1])];
-        /* Past ASCII, the first decimal digits are U+0660 (lead byte 0xD9). */
-        if (rs->at_digits && w[0] >= 0xD9) {
-            size_t len;
-            uint32_t cp = replylint__utf8_decode((const char *)w, avail, 0, &len);
-            if (utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ND)
-                mask |= rs->at_digits;
-        }
-        mask &= lang;
-        c->at_all[n] = (at_start){mask, (uint32_t)at};
-        for (uint64_t b = mask & ~used; b; b &= b - 1)
-            count[replylint__lowest_bit(b)] = 0; /* a pattern's first candidate */
-        used |= mask;
-        for (uint64_t b = mask; b; b &= b - 1) {
-            count[replylint__lowest_bit(b)]++;
-            total++;
+        if (!k->joined)
+            continue;
+        size_t w;
+        bool after_break = is_break(c, k->start, k->end, &w);
+        for (size_t i = k->start + w; i < k->end; i += w) {
+            bool brk = is_break(c, i, k->end, &w);
+            if (after_break && !brk && add_start(c, &st, i) != 0)
+                return -1;
+            after_break = brk;
         }
     }
-    c->n_at_all = n;
-    if (RL_GROW(c->at_pos, c->cap_at_pos, total ? total : 1) != 0)
+    c->n_at_all = st.n;
+    if (RL_GROW(c->at_pos, c->cap_at_pos, st.total ? st.total : 1) != 0)
         return -1;
     /* Each pattern's candidates in at_pos[at_first[b], at_end[b]), in bit order. */
     size_t fill[RL_AT_MAX], next = 0;
-    for (uint64_t b = used; b; b &= b - 1) {
+    for (uint64_t b = st.used; b; b &= b - 1) {
         unsigned k = replylint__lowest_bit(b);
         fill[k] = c->at_first[k] = next;
-        next += count[k];
+        next += st.count[k];
         c->at_end[k] = next;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < st.n; i++)
         for (uint64_t b = c->at_all[i].mask; b; b &= b - 1)
             c->at_pos[fill[replylint__lowest_bit(b)]++] = c->at_all[i].pos;
-    c->at_used = used;
+    c->at_used = st.used;
     c->have_at = true;
     return 0;
 }

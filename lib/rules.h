@@ -326,6 +326,7 @@ struct replylint_ruleset {
     uint64_t at_mask1[256]; /* per first byte of a word: who may start there */
     uint64_t at_mask2[256]; /* per RL_FIRST_HASH of its first two bytes: who else may */
     uint64_t at_digits;     /* who may also start at a decimal digit past ASCII */
+    bool at_overflow;       /* more than RL_AT_MAX anchored patterns */
     uint64_t at_lang[3];    /* the patterns of the rules of each language (index: rule lang) */
     /* Which rules run on a reply, by its language, channel and turn (first 0, follow-up 1):
      * indices into rules, in order; and the smallest sentence limit among them. */

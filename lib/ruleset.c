@@ -559,6 +559,8 @@ static void index_anchored(replylint_ruleset *rs)
         for (int k = 0; k < 3; k++) {
             rl_matcher *m = ms[k];
             m->at_bit = -1;
+            if (m->re_at && n == RL_AT_MAX)
+                rs->at_overflow = true; /* tried at every word start (lint.c) */
             if (!m->re_at || n == RL_AT_MAX)
                 continue;
             m->at_bit = (int)n;
