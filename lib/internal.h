@@ -51,19 +51,6 @@ static inline unsigned replylint__lowest_bit(uint64_t x)
 #endif
 }
 
-/* The number of set bits of x. */
-static inline unsigned replylint__popcount64(uint64_t x)
-{
-#if defined(__GNUC__)
-    return (unsigned)__builtin_popcountll(x);
-#else
-    unsigned n = 0;
-    for (; x; x &= x - 1)
-        n++;
-    return n;
-#endif
-}
-
 char *replylint__strndup(const char *s, size_t n);
 /* Sort like qsort (stable while it can), fast and allocation-free on nearly sorted input. */
 void replylint__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));

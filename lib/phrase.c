@@ -938,16 +938,17 @@ static const uint32_t no_slots[1] = {0};
 /* Is token j a «пожалуйста» / "please" set off by commas from the words around it? */
 static bool filler_between(const char *folded, const rl_token *toks, size_t j)
 {
+    /* "word, please, word": a comma and a space on each side (asked first: it is cheaper,
+     * and rarely so). */
+    if (!(toks[j].start == toks[j - 1].end + 2 && folded[toks[j - 1].end] == ',' &&
+          toks[j + 1].start == toks[j].end + 2 && folded[toks[j].end] == ','))
+        return false;
     static const char *const fillers[] = {"пожалуйста", "please"};
     size_t len = toks[j].end - toks[j].start;
-    bool filler = false;
-    for (size_t k = 0; k < 2 && !filler; k++)
-        filler = strlen(fillers[k]) == len && memcmp(folded + toks[j].start, fillers[k], len) == 0;
-    if (!filler)
-        return false;
-    /* "word, please, word": a comma and a space on each side. */
-    return toks[j].start == toks[j - 1].end + 2 && folded[toks[j - 1].end] == ',' &&
-           toks[j + 1].start == toks[j].end + 2 && folded[toks[j].end] == ',';
+    for (size_t k = 0; k < 2; k++)
+        if (strlen(fillers[k]) == len && memcmp(folded + toks[j].start, fillers[k], len) == 0)
+            return true;
+    return false;
 }
 
 /* One path of the walk: the trie node reached and the token after it. */

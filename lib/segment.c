@@ -511,15 +511,29 @@ static rl_span signature(const char *text, size_t len)
             b--;
         if (b == 0)
             break;
-        size_t a = b;
+        /* The line's end, trimmed as trim() would, then its last character: a line that
+         * ends like a sentence ends the search before its start is looked for. */
+        size_t tb = b;
+        while (tb > 0) {
+            unsigned char ch = (unsigned char)text[tb - 1];
+            if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f')
+                tb--;
+            else if (ch == 0xA0 && tb >= 2 && (unsigned char)text[tb - 2] == 0xC2)
+                tb -= 2;
+            else
+                break;
+        }
+        if (tb == 0 || text[tb - 1] == '\n')
+            break; /* only white space */
+        char last = text[tb - 1];
+        if (last == '.' || last == '!' || last == '?')
+            break;
+        size_t a = tb;
         while (a > 0 && text[a - 1] != '\n')
             a--;
-        size_t ta = a, tb = b;
+        size_t ta = a;
         trim(text, len, &ta, &tb);
-        if (ta >= tb)
-            break;
-        char last = text[tb - 1];
-        if (last == '.' || last == '!' || last == '?' || count_words(text, ta, tb, 6) > 6)
+        if (count_words(text, ta, tb, 6) > 6)
             break;
         if (tb >= 3 && memcmp(text + tb - 3, "\xE2\x80\xA6", 3) == 0) /* … */
             break;

@@ -188,7 +188,9 @@ int replylint__utf8_positions(const char *str, size_t len, const size_t *byte_of
                 uint64_t v;
                 memcpy(&v, s + p, 8);
                 if (!has_byte(v, '\n') && !has_byte(v, '\r') && !has_byte(v & HIGH_NIBBLES, 0xF0)) {
-                    unsigned chars = 8 - replylint__popcount64(v & ~(v << 1) & HIGH_BITS);
+                    /* 1 per continuation byte (10xxxxxx), summed by a multiply. */
+                    uint64_t cont = (v & ~(v << 1) & HIGH_BITS) >> 7;
+                    unsigned chars = 8 - (unsigned)((cont * ONES) >> 56);
                     p += 8;
                     cps += chars;
                     u16 += chars;
