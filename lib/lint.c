@@ -113,15 +113,14 @@ static int bucket_hits(lint_ctx *c)
         free(c->hit_first);
         free(c->hit_count);
         c->cap_hit_index = 0;
-        c->hit_first = calloc(nm + 1, sizeof(size_t));
-        c->hit_count = calloc(nm + 1, sizeof(size_t));
+        c->hit_first = malloc((nm + 1) * sizeof(size_t));
+        c->hit_count = malloc((nm + 1) * sizeof(size_t));
         if (!c->hit_first || !c->hit_count)
             return -1;
         c->cap_hit_index = nm + 1;
-    } else {
-        memset(c->hit_first, 0, (nm + 1) * sizeof(size_t));
-        memset(c->hit_count, 0, (nm + 1) * sizeof(size_t));
     }
+    /* hit_first is read only where hit_count is not 0. */
+    memset(c->hit_count, 0, (nm + 1) * sizeof(size_t));
     if (c->n_hits == 0)
         return 0;
     if (c->cap_hits2 < c->n_hits) {
@@ -139,14 +138,13 @@ static int bucket_hits(lint_ctx *c)
         c->hit_first[m] = at;
         at += c->hit_count[m];
     }
-    size_t *fill = calloc(nm + 1, sizeof(size_t));
-    if (!fill)
-        return -1;
+    /* hit_first serves as each bucket's cursor, then is set back. */
     for (size_t i = 0; i < c->n_hits; i++) {
         uint32_t m = c->rs->phrases.phrases[c->hits[i].phrase].matcher;
-        sorted[c->hit_first[m] + fill[m]++] = c->hits[i];
+        sorted[c->hit_first[m]++] = c->hits[i];
     }
-    free(fill);
+    for (size_t m = 0; m < nm; m++)
+        c->hit_first[m] -= c->hit_count[m];
     c->hits2 = c->hits; /* swap: both buffers stay for the next call with a scratch */
     c->hits = sorted;
     size_t cap = c->cap_hits;
@@ -676,13 +674,17 @@ static case_shape shape_of(const char *matched, size_t mlen)
     return first_upper ? CASE_FIRST_UPPER : CASE_AS_IS;
 }
 
-/* The suggestion in the shape of the text it replaces.  Returns a malloc'ed string. */
-static char *match_case(case_shape shape, const char *sugg)
+/* The suggestion in the shape of the text it replaces, in the report's memory (NULL: out of
+ * memory). */
+static char *match_case(replylint_report *rep, case_shape shape, const char *sugg)
 {
     size_t sl = strlen(sugg);
-    if (shape == CASE_AS_IS)
-        return replylint__strndup(sugg, sl);
-    char *out = malloc(sl * 3 + 1); /* case mapping can grow a code point, never past 3x */
+    /* Case mapping can grow a code point, never past 3x. */
+    char *out = replylint__report_buf(rep, shape == CASE_AS_IS ? sl + 1 : sl * 3 + 1);
+    if (out && shape == CASE_AS_IS)
+        memcpy(out, sugg, sl + 1);
+    if (!out || shape == CASE_AS_IS)
+        return out;
     if (!out)
         return NULL;
     size_t o = 0, i = 0, w;
@@ -700,14 +702,13 @@ static char *match_case(case_shape shape, const char *sugg)
     return out;
 }
 
-/* The rule's message with {match} replaced by the flagged text. */
-static char *format_message(const char *msg, const char *text, size_t len)
+/* The rule's message with {match} replaced by the flagged text, in the report's memory
+ * (NULL: out of memory).  The message holds {match} (see emit). */
+static char *format_message(replylint_report *rep, const char *msg, const char *text, size_t len)
 {
     const char *p = strstr(msg, "{match}");
-    if (!p)
-        return replylint__strdup(msg);
     size_t ml = strlen(msg);
-    char *out = malloc(ml + len + 1);
+    char *out = replylint__report_buf(rep, ml + len + 1);
     if (!out)
         return NULL;
     size_t pre = (size_t)(p - msg), o = pre;
@@ -730,26 +731,20 @@ static int emit(lint_ctx *c, const replylint_rule *r, size_t start, size_t end,
 {
     /* A message without {match} is the rule's own string (see replylint__report_add). */
     bool fixed = !strstr(r->message, "{match}");
-    char *msg = fixed ? NULL : format_message(r->message, c->text + start, end - start);
+    char *msg = fixed ? NULL : format_message(c->report, r->message, c->text + start, end - start);
     if (!fixed && !msg)
         return -1;
     char *adapted[16];
     size_t n = n_sugg < 16 ? n_sugg : 16;
-    int rc = 0;
     case_shape shape = n ? shape_of(c->text + start, end - start) : CASE_AS_IS;
     for (size_t i = 0; i < n; i++)
-        if (!(adapted[i] = match_case(shape, sugg[i]))) {
-            n = i;
-            rc = -1;
-        }
-    if (rc == 0)
-        rc = replylint__report_add(c->report, r->id, r->category, r->severity,
-                                   fixed ? r->message : msg, fixed, c->text, start, end,
-                                   (const char *const *)adapted, n);
-    for (size_t i = 0; i < n; i++)
-        free(adapted[i]);
-    free(msg);
-    return rc;
+        if (!(adapted[i] = match_case(c->report, shape, sugg[i])))
+            return -1;
+    /* The strings are in the report's memory already; a failed call empties it anyway. */
+    return replylint__report_add(c->report, r->id, r->category, r->severity,
+                                 fixed ? r->message : msg,
+                                 fixed ? RL_ADD_RULE_MESSAGE : RL_ADD_OWNED, c->text, start, end,
+                                 (const char *const *)adapted, n);
 }
 
 /* The rules that run on this reply (see replylint_ruleset.plan), and how many in *n. */
@@ -1270,7 +1265,7 @@ static int rule_shouting(lint_ctx *c, const replylint_rule *r)
         if (not_a_shout(c, &wc, s))
             continue;
         /* The word in lower case, from the original so «ё» stays «ё». */
-        char *low = malloc((e - s) * 2 + 1);
+        char *low = replylint__report_buf(c->report, (e - s) * 2 + 1);
         if (!low)
             return -1;
         size_t o = 0;
@@ -1282,14 +1277,16 @@ static int rule_shouting(lint_ctx *c, const replylint_rule *r)
         }
         low[o] = '\0';
         const char *sugg[1] = {low};
-        char *msg = format_message(r->message, c->text + s, e - s);
         /* The lower-case word, not re-capitalised: emit() would copy the capitals back. */
-        int rc = msg ? replylint__report_add(c->report, r->id, r->category, r->severity, msg, false,
-                                             c->text, s, e, sugg, 1)
-                     : -1;
-        free(msg);
-        free(low);
-        if (rc)
+        bool fixed = !strstr(r->message, "{match}");
+        char *msg = fixed ? replylint__report_buf(c->report, strlen(r->message) + 1)
+                          : format_message(c->report, r->message, c->text + s, e - s);
+        if (!msg)
+            return -1;
+        if (fixed)
+            strcpy(msg, r->message);
+        if (replylint__report_add(c->report, r->id, r->category, r->severity, msg, RL_ADD_OWNED,
+                                  c->text, s, e, sugg, 1) != 0)
             return -1;
     }
     return 0;

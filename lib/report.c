@@ -24,8 +24,13 @@ static const char *intern(replylint_report *r, const char *s)
     return d;
 }
 
+char *replylint__report_buf(replylint_report *r, size_t n)
+{
+    return replylint__arena_alloc(&r->arena, n);
+}
+
 int replylint__report_add(replylint_report *r, const char *rule, const char *category,
-                          replylint_severity sev, const char *message, bool rule_message,
+                          replylint_severity sev, const char *message, unsigned flags,
                           const char *text, size_t start, size_t end, const char *const *suggest,
                           size_t n_suggest)
 {
@@ -38,8 +43,10 @@ int replylint__report_add(replylint_report *r, const char *rule, const char *cat
     d->byte_end = end;
     d->rule = intern(r, rule);
     d->category = intern(r, category);
-    d->message = rule_message ? intern(r, message)
-                              : replylint__arena_strndup(&r->arena, message, strlen(message));
+    bool owned = (flags & RL_ADD_OWNED) != 0;
+    d->message = flags & RL_ADD_RULE_MESSAGE ? intern(r, message)
+                 : owned                     ? (const char *)message
+                         : replylint__arena_strndup(&r->arena, message, strlen(message));
     d->text = replylint__arena_strndup(&r->arena, text + start, end - start);
     if (!d->rule || !d->category || !d->message || !d->text)
         return -1;
@@ -49,7 +56,8 @@ int replylint__report_add(replylint_report *r, const char *rule, const char *cat
             return -1;
         for (size_t i = 0; i < n_suggest; i++)
             if (!(d->suggest[i] =
-                      replylint__arena_strndup(&r->arena, suggest[i], strlen(suggest[i]))))
+                      owned ? suggest[i]
+                            : replylint__arena_strndup(&r->arena, suggest[i], strlen(suggest[i]))))
                 return -1;
         d->n_suggest = n_suggest;
     }

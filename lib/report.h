@@ -35,14 +35,25 @@ struct replylint_report {
     size_t cap_points;
 };
 
-/* Append a diagnostic; strings are copied into the report.  `rule`, `category` and, when
- * `rule_message` is set, `message` are the rule set's own strings, which stay put for the
- * whole call: each is copied once per report however many findings repeat it.  Returns 0
- * or -1 (memory). */
+/* How replylint__report_add takes the message and the suggestions. */
+enum {
+    /* The message is the rule set's own string, which stays put for the whole call: copied
+     * once per report however many findings repeat it. */
+    RL_ADD_RULE_MESSAGE = 1,
+    /* The message and the suggestions were written into the report's memory
+     * (replylint__report_buf): kept as they are, not copied. */
+    RL_ADD_OWNED = 2
+};
+/* Append a diagnostic; strings are copied into the report (but see the flags).  `rule` and
+ * `category` are the rule set's own strings (see RL_ADD_RULE_MESSAGE).  Returns 0 or -1
+ * (memory). */
 int replylint__report_add(replylint_report *r, const char *rule, const char *category,
-                          replylint_severity sev, const char *message, bool rule_message,
+                          replylint_severity sev, const char *message, unsigned flags,
                           const char *text, size_t start, size_t end, const char *const *suggest,
                           size_t n_suggest);
+/* n bytes of the report's memory, for a string to hand to replylint__report_add with
+ * RL_ADD_OWNED; freed with the report (NULL: out of memory). */
+char *replylint__report_buf(replylint_report *r, size_t n);
 /* Empty a kept report for the next call, keeping its memory. */
 void replylint__report_reset(replylint_report *r);
 /* Drop findings below min_severity, sort, fill code point / UTF-16 / line offsets and

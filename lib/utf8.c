@@ -155,16 +155,17 @@ int replylint__utf8_positions(const char *str, size_t len, const size_t *byte_of
                               size_t *cp_off, size_t *u16_off, uint32_t *line, uint32_t *col)
 {
     const unsigned char *s = (const unsigned char *)str;
-    rl_pos_ix *ix = NULL;
+    rl_pos_ix *ix = NULL, on_stack[32];
     if (n == 0)
         return 0;
-    /* Callers usually pass offsets in text order; then the sort and its allocation are
-     * skipped. */
+    /* Callers usually pass offsets in text order; then the sort is skipped.  A report's
+     * (starts and ends of findings that may overlap) often is not: a few are sorted on
+     * the stack. */
     for (size_t k = 1; k < n; k++) {
         if (byte_off[k] < byte_off[k - 1]) {
             if (n > SIZE_MAX / sizeof *ix)
                 return -1;
-            ix = malloc(n * sizeof *ix);
+            ix = n <= sizeof(on_stack) / sizeof(on_stack[0]) ? on_stack : malloc(n * sizeof *ix);
             if (!ix)
                 return -1;
             for (size_t j = 0; j < n; j++) {
@@ -233,6 +234,7 @@ int replylint__utf8_positions(const char *str, size_t len, const size_t *byte_of
         if (col)
             col[idx] = cl;
     }
-    free(ix);
+    if (ix != on_stack)
+        free(ix);
     return 0;
 }
