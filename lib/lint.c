@@ -513,6 +513,8 @@ static int word_starts(lint_ctx *c)
 static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to, bool first_only)
 {
     c->n_occ = 0;
+    if (!m->re && !m->re_at && !(m->n_phrases && c->hit_count[m->matcher]))
+        return 0; /* phrases only, and none occurs: most rules on most replies */
     if (m->n_phrases && c->hit_count[m->matcher]) {
         const rl_hit *h = c->hits + c->hit_first[m->matcher]; /* hits is NULL without any */
         for (size_t i = 0; i < c->hit_count[m->matcher]; i++) {

@@ -66,6 +66,10 @@ size_t replylint__utf8_check(const char *str, size_t len)
                 i++;
             continue;
         }
+        if (s[i] >= 0xC2 && s[i] <= 0xDF && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
+            i += 2; /* two bytes (Cyrillic, Latin-1), nearly all of what is not ASCII */
+            continue;
+        }
         size_t w = seq_len(s, len, i);
         if (w == 0)
             return i;
