@@ -1405,9 +1405,32 @@ static void swap_buffers(replylint_scratch *s, lint_ctx *c)
 #undef SWAP_FIELD
 
 /* Free what c holds, or give the growing buffers back to the scratch they came from. */
+/* Buffers a scratch keeps from call to call only up to this size: the sentence ends, word
+ * offsets and word starts that a long reply needed (the sentence ends take 4 bytes per
+ * byte of its longest line) are let go after the call, as they were before the scratch
+ * kept them.  A batch of ordinary replies keeps all of them. */
+#define SCRATCH_KEEP_BYTES (256u * 1024)
+
+static void let_go_if_large(void **p, size_t *cap, size_t elem)
+{
+    if (*cap * elem > SCRATCH_KEEP_BYTES) {
+        free(*p);
+        *p = NULL;
+        *cap = 0;
+    }
+}
+
 static void ctx_free(lint_ctx *c, replylint_scratch *scratch)
 {
     if (scratch) {
+        let_go_if_large((void **)&c->seg.ends, &c->seg.cap_ends, sizeof(*c->seg.ends));
+        let_go_if_large((void **)&c->seg.sentences, &c->seg.cap_sentences,
+                        sizeof(*c->seg.sentences));
+        let_go_if_large((void **)&c->seg.paragraphs, &c->seg.cap_paragraphs,
+                        sizeof(*c->seg.paragraphs));
+        let_go_if_large((void **)&c->words, &c->cap_words, sizeof(*c->words));
+        let_go_if_large((void **)&c->at_all, &c->cap_at_all, sizeof(*c->at_all));
+        let_go_if_large((void **)&c->at_pos, &c->cap_at_pos, sizeof(*c->at_pos));
         swap_buffers(scratch, c);
     } else {
         replylint__folded_free(&c->folded);
