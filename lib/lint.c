@@ -65,8 +65,7 @@ typedef struct lint_ctx {
     uint64_t at_used; /* the patterns with any: at_first and at_end hold for these only */
     size_t at_first[RL_AT_MAX], at_end[RL_AT_MAX];
     bool have_at;
-    bool seen[256]; /* the byte values the folded text holds (may_match) */
-    bool have_seen;
+    uint8_t seen[256]; /* which byte values the folded text holds (see holds) */
 } lint_ctx;
 
 static bool is_space_byte(char ch)
@@ -334,29 +333,33 @@ static size_t folded_of(const lint_ctx *c, size_t orig)
  * rules); the text before that stays visible to lookbehinds and \b anyway. */
 #define REGION_LOOKBACK 256
 
+/* Does the text hold byte b?  Asked with memchr once per byte value and call: a lint
+ * call asks about a handful of values (seen[b]: 0 not asked yet, 1 no, 2 yes). */
+static bool holds(uint8_t *seen, const char *s, size_t len, int b)
+{
+    if (!seen)
+        return memchr(s, b, len) != NULL;
+    if (!seen[b])
+        seen[b] = memchr(s, b, len) ? 2 : 1;
+    return seen[b] == 2;
+}
+
 /* Does s[0, len) hold byte b, or b in the other case when b is an ASCII letter? */
-static bool holds_either_case(const bool *seen, const char *s, size_t len, int b)
+static bool holds_either_case(uint8_t *seen, const char *s, size_t len, int b)
 {
     int other = (b | 0x20) >= 'a' && (b | 0x20) <= 'z' ? b ^ 0x20 : b;
-    if (seen)
-        return seen[b] || seen[other];
-    return memchr(s, b, len) != NULL || (other != b && memchr(s, other, len) != NULL);
+    return holds(seen, s, len, b) || (other != b && holds(seen, s, len, other));
 }
 
 /* Can m's pattern match at all?  Not if the text it runs over lacks the bytes every match
  * holds (rl_matcher.required, .starts), in either case: PCRE2 does not say whether a byte
- * is wanted caselessly, and a raw pattern may turn (?i) on.  Which bytes the folded text
- * holds is read once per call; the few raw patterns look with memchr. */
+ * is wanted caselessly, and a raw pattern may turn (?i) on.  What the folded text holds is
+ * remembered for the call. */
 static bool may_match(lint_ctx *c, const rl_matcher *m)
 {
     const char *s = m->raw ? c->text : c->folded.s;
     size_t len = m->raw ? c->len : c->folded.len;
-    if (!m->raw && !c->have_seen && (m->required >= 0 || m->n_starts)) {
-        for (size_t i = 0; i < len; i++)
-            c->seen[(unsigned char)s[i]] = true;
-        c->have_seen = true;
-    }
-    const bool *seen = m->raw ? NULL : c->seen;
+    uint8_t *seen = m->raw ? NULL : c->seen;
     if (m->required >= 0 && !holds_either_case(seen, s, len, m->required))
         return false;
     for (unsigned i = 0; i < m->n_starts; i++)
