@@ -1247,9 +1247,12 @@ static size_t caps_letters(const lint_ctx *c, size_t i, uint8_t script)
     for (size_t k = s; k < e;) {
         size_t w;
         uint32_t cp = replylint__utf8_decode(c->text, c->len, k, &w);
-        if (u_islower((UChar32)cp))
+        /* ASCII and basic Cyrillic (U+0400..U+045F) without asking ICU. */
+        bool simple = cp < 0x80 || (cp >= 0x400 && cp <= 0x45F);
+        int lc = simple ? letter_case(cp) : 0;
+        if (lc < 0 || (!simple && u_islower((UChar32)cp)))
             return 0;
-        if (u_isupper((UChar32)cp))
+        if (lc > 0 || (!simple && u_isupper((UChar32)cp)))
             letters++;
         k += w;
     }
