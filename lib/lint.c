@@ -20,6 +20,7 @@ typedef struct occ {
     size_t start, end;
     const rl_phrase_src *src; /* NULL for a regex match */
     uint32_t pid;             /* the phrase, for suggestion agreement */
+    uint32_t tok, n_tok;      /* a phrase's words (rl_hit) */
 } occ;
 
 /* A word start and the anchored patterns (bits of rs->at_mask1/2) that may match there. */
@@ -155,11 +156,14 @@ static int bucket_hits(lint_ctx *c)
     return 0;
 }
 
-static int add_occ(lint_ctx *c, size_t start, size_t end, const rl_phrase_src *src, uint32_t pid)
+/* Add an occurrence: a regex match (h NULL), or phrase hit h. */
+static int add_occ(lint_ctx *c, size_t start, size_t end, const rl_hit *h)
 {
     if (RL_GROW(c->occ, c->cap_occ, c->n_occ + 1) != 0)
         return -1;
-    c->occ[c->n_occ++] = (occ){start, end, src, pid};
+    c->occ[c->n_occ++] =
+        h ? (occ){start, end, c->rs->phrases.phrases[h->phrase].src, h->phrase, h->tok, h->n_tok}
+          : (occ){start, end, NULL, UINT32_MAX, 0, 0};
     return 0;
 }
 
@@ -522,8 +526,7 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
         const rl_hit *h = c->hits + c->hit_first[m->matcher]; /* hits is NULL without any */
         for (size_t i = 0; i < c->hit_count[m->matcher]; i++) {
             size_t s = orig_of(c, h[i].start), e = orig_of(c, h[i].end);
-            if (s >= from && s < to &&
-                add_occ(c, s, e, c->rs->phrases.phrases[h[i].phrase].src, h[i].phrase) != 0)
+            if (s >= from && s < to && add_occ(c, s, e, &h[i]) != 0)
                 return -1;
         }
     }
@@ -579,7 +582,7 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
                 if (ov[1] <= ov[0])
                     continue;
                 size_t s = orig_of(c, (uint32_t)ov[0]), e = orig_of(c, (uint32_t)ov[1]);
-                if (s >= from && s < to && add_occ(c, s, e, NULL, UINT32_MAX) != 0)
+                if (s >= from && s < to && add_occ(c, s, e, NULL) != 0)
                     return -1;
                 if (first_only)
                     break;
@@ -613,7 +616,7 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
                     size_t e = m->raw ? b : orig_of(c, (uint32_t)b);
                     if (s >= to)
                         break; /* every later match starts later still */
-                    if (s >= from && add_occ(c, s, e, NULL, UINT32_MAX) != 0)
+                    if (s >= from && add_occ(c, s, e, NULL) != 0)
                         return -1;
                     if (first_only && c->n_occ)
                         break;
@@ -805,20 +808,6 @@ static rl_span missing_span(lint_ctx *c, rl_where where)
     return c->seg.start;
 }
 
-/* The first token starting at or after original offset `at` (tokens are in order). */
-static size_t token_at(const lint_ctx *c, size_t at)
-{
-    size_t lo = 0, hi = c->n_toks;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (orig_of(c, c->toks[mid].start) < at)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* Fill sugg[] with the occurrence's suggestions, each inflected to agree with the word of
  * the phrase that the reply inflected («денежными средствами» -> «деньгами»). */
 static void agreed_suggestions(const lint_ctx *c, const occ *o, const char **sugg, size_t n)
@@ -828,9 +817,9 @@ static void agreed_suggestions(const lint_ctx *c, const occ *o, const char **sug
     const rl_phrase_info *info = &c->rs->phrases.phrases[o->pid];
     if (!info->written)
         return;
-    size_t t0 = token_at(c, o->start), t1 = token_at(c, o->end);
-    if (t1 - t0 != info->n_items)
-        return;
+    size_t t0 = o->tok;
+    if (o->n_tok != info->n_items)
+        return; /* a polite filler inside: no word to agree with */
     /* The head is the last word the reply inflected away from how the rule wrote it. */
     for (size_t k = info->n_items; k-- > 0;) {
         const rl_token *t = &c->toks[t0 + k];
@@ -1411,32 +1400,20 @@ static void swap_buffers(replylint_scratch *s, lint_ctx *c)
 #undef SWAP_FIELD
 
 /* Free what c holds, or give the growing buffers back to the scratch they came from. */
-/* Buffers a scratch keeps from call to call only up to this size: the sentence ends, word
- * offsets and word starts that a long reply needed (the sentence ends take 4 bytes per
- * byte of its longest line) are let go after the call, as they were before the scratch
- * kept them.  A batch of ordinary replies keeps all of them. */
-#define SCRATCH_KEEP_BYTES (256u * 1024)
-
-static void let_go_if_large(void **p, size_t *cap, size_t elem)
-{
-    if (*cap * elem > SCRATCH_KEEP_BYTES) {
-        free(*p);
-        *p = NULL;
-        *cap = 0;
-    }
-}
+/* The sentence ends of one line take 4 bytes per byte of the longest line segmented (see
+ * segment.c), nearly all of it untouched: a scratch keeps that buffer only up to this
+ * size, as a long one-line reply would otherwise leave megabytes allocated.  The other
+ * buffers grow with the words, as the tokens do, and are kept. */
+#define SCRATCH_KEEP_ENDS_BYTES (256u * 1024)
 
 static void ctx_free(lint_ctx *c, replylint_scratch *scratch)
 {
     if (scratch) {
-        let_go_if_large((void **)&c->seg.ends, &c->seg.cap_ends, sizeof(*c->seg.ends));
-        let_go_if_large((void **)&c->seg.sentences, &c->seg.cap_sentences,
-                        sizeof(*c->seg.sentences));
-        let_go_if_large((void **)&c->seg.paragraphs, &c->seg.cap_paragraphs,
-                        sizeof(*c->seg.paragraphs));
-        let_go_if_large((void **)&c->words, &c->cap_words, sizeof(*c->words));
-        let_go_if_large((void **)&c->at_all, &c->cap_at_all, sizeof(*c->at_all));
-        let_go_if_large((void **)&c->at_pos, &c->cap_at_pos, sizeof(*c->at_pos));
+        if (c->seg.cap_ends * sizeof(*c->seg.ends) > SCRATCH_KEEP_ENDS_BYTES) {
+            free(c->seg.ends);
+            c->seg.ends = NULL;
+            c->seg.cap_ends = 0;
+        }
         swap_buffers(scratch, c);
     } else {
         replylint__folded_free(&c->folded);

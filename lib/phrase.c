@@ -1023,8 +1023,9 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
                         rc = -1;
                         break;
                     }
-                    (*hits)[(*n_hits)++] = (rl_hit){ix->terms[ix->term_first[f.node] + t],
-                                                    toks[i].start, toks[f.next - 1].end};
+                    (*hits)[(*n_hits)++] =
+                        (rl_hit){ix->terms[ix->term_first[f.node] + t], toks[i].start,
+                                 toks[f.next - 1].end, (uint32_t)i, f.next - (uint32_t)i};
                 }
             }
             size_t j = f.next;

@@ -151,7 +151,8 @@ const char *replylint__kind_name(rl_kind kind);
 /* One phrase hit: phrase id and the folded byte range it covers. */
 typedef struct rl_hit {
     uint32_t phrase;
-    uint32_t start, end;
+    uint32_t start, end; /* folded offsets */
+    uint32_t tok, n_tok; /* its first word, and how many (a polite filler included) */
 } rl_hit;
 
 typedef struct rl_phrase_info {
