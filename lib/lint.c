@@ -61,7 +61,7 @@ typedef struct lint_ctx {
      * pattern with at_bit b are at_pos[at_first[b], at_end[b]), ascending. */
     uint32_t *at_pos;
     size_t cap_at_pos;
-    at_start *at_all; /* every word start, with the patterns that may match there */
+    at_start *at_all; /* the starts some pattern may match at (all: rs->at_overflow) */
     size_t n_at_all, cap_at_all;
     uint64_t at_used; /* the patterns with any: at_first and at_end hold for these only */
     size_t at_first[RL_AT_MAX], at_end[RL_AT_MAX];
