@@ -21,7 +21,7 @@
  * default rules compiled REPLYLINT_BUILD_NO_JIT: PCRE2's interpreter, bounded in windows of
  * 1 KiB by lib/lint.c, must find what the JIT finds unless either report is incomplete.
  * And with a copy of the default rules stripped of their prefilters (lib/rules.h): no
- * word-start anchoring, no required byte, so every pattern is searched everywhere; the
+ * word-start anchoring, no required or start bytes, so every pattern is searched everywhere; the
  * prefilters promise to lose no match.  And once more with one replylint_scratch kept for
  * the whole run, and into it (its report reused): the memory of every earlier input must
  * leave no trace in the findings.
@@ -66,6 +66,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         m->jit_at = false;
         m->n_first = 0;
         m->required = -1;
+        m->n_starts = 0;
     }
     return 0;
 }
