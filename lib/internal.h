@@ -130,7 +130,7 @@ bool replylint__is_word_cp(uint32_t cp);
 bool replylint__is_mark_cp(uint32_t cp);
 /* True if cp lies past the Latin and Cyrillic blocks, where combining marks and letters
  * newer than PCRE2's Unicode tables live: a word holding one may give PCRE2 a \b inside
- * (tokens.c sets rl_token.joined, lint.c's next_word_start looks closer). */
+ * (tokens.c sets rl_token.joined, lint.c's is_break looks closer). */
 static inline bool replylint__past_latin_cyrillic(uint32_t cp)
 {
     return cp >= 0x250 && (cp < 0x400 || cp > 0x52F);

@@ -734,8 +734,9 @@ static char *format_message(replylint_report *rep, const char *msg, const char *
     return out;
 }
 
-static int emit(lint_ctx *c, const replylint_rule *r, size_t start, size_t end,
-                const char *const *sugg, size_t n_sugg)
+/* A finding of rule r on [start, end), its suggestions in the given shape of case. */
+static int emit_shaped(lint_ctx *c, const replylint_rule *r, size_t start, size_t end,
+                       const char *const *sugg, size_t n_sugg, case_shape shape)
 {
     /* A message without {match} is the rule's own string (see replylint__report_add). */
     bool fixed = !strstr(r->message, "{match}");
@@ -744,7 +745,6 @@ static int emit(lint_ctx *c, const replylint_rule *r, size_t start, size_t end,
         return -1;
     char *adapted[16];
     size_t n = n_sugg < 16 ? n_sugg : 16;
-    case_shape shape = n ? shape_of(c->text + start, end - start) : CASE_AS_IS;
     for (size_t i = 0; i < n; i++)
         if (!(adapted[i] = match_case(c->report, shape, sugg[i])))
             return -1;
@@ -753,6 +753,14 @@ static int emit(lint_ctx *c, const replylint_rule *r, size_t start, size_t end,
                                  fixed ? r->message : msg,
                                  fixed ? RL_ADD_RULE_MESSAGE : RL_ADD_OWNED, c->text, start, end,
                                  (const char *const *)adapted, n);
+}
+
+/* A finding, its suggestions capitalised as the flagged text is. */
+static int emit(lint_ctx *c, const replylint_rule *r, size_t start, size_t end,
+                const char *const *sugg, size_t n_sugg)
+{
+    case_shape shape = n_sugg ? shape_of(c->text + start, end - start) : CASE_AS_IS;
+    return emit_shaped(c, r, start, end, sugg, n_sugg, shape);
 }
 
 /* The rules that run on this reply (see replylint_ruleset.plan), and how many in *n. */
@@ -1275,15 +1283,7 @@ static int rule_shouting(lint_ctx *c, const replylint_rule *r)
         low[o] = '\0';
         const char *sugg[1] = {low};
         /* The lower-case word, not re-capitalised: emit() would copy the capitals back. */
-        bool fixed = !strstr(r->message, "{match}");
-        char *msg = fixed ? replylint__report_buf(c->report, strlen(r->message) + 1)
-                          : format_message(c->report, r->message, c->text + s, e - s);
-        if (!msg)
-            return -1;
-        if (fixed)
-            strcpy(msg, r->message);
-        if (replylint__report_add(c->report, r->id, r->category, r->severity, msg, RL_ADD_OWNED,
-                                  c->text, s, e, sugg, 1) != 0)
+        if (emit_shaped(c, r, s, e, sugg, 1, CASE_AS_IS) != 0)
             return -1;
     }
     return 0;

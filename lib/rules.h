@@ -319,7 +319,7 @@ struct replylint_ruleset {
     bool no_jit;                    /* REPLYLINT_BUILD_NO_JIT: every regex runs interpreted */
     uint8_t pcre2_unicode[4];       /* the Unicode version of PCRE2's tables ("14.0.0" for
                                        10.42): letters ICU knows and PCRE2 does not yet are
-                                       no \w to PCRE2 (lint.c, next_word_start) */
+                                       no \w to PCRE2 (lint.c, is_break) */
     struct rl_sentencer *sentencer; /* sentence boundaries (segment.h) */
     /* The anchored patterns (rl_matcher.re_at), one bit each: lint.c finds the word starts
      * each may match at in one pass over the reply instead of one pass per pattern.  A rule

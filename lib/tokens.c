@@ -111,7 +111,7 @@ int replylint__tokenize_reuse(const char *s, size_t len, rl_token **out, size_t 
             } else {
                 flags |= script_of(cp);
                 if (replylint__past_latin_cyrillic(cp))
-                    joined = 1; /* a mark, or a letter PCRE2 may not know: see next_word_start */
+                    joined = 1; /* a mark, or a letter PCRE2 may not know: see lint.c, is_break */
             }
             i += w;
             /* ASCII and two-byte Cyrillic letters (U+0400..U+047F, lead byte D0 or D1) are
