@@ -683,7 +683,7 @@ static int flatten_edges(rl_phrase_index *ix)
 }
 
 /* A word's slot_at in the scan: the offset below SCAN_OFFSET_MASK, the flags above. */
-#define SCAN_FLAG_SHIFT  30
+#define SCAN_FLAG_SHIFT  28
 #define SCAN_OFFSET_MASK ((1u << SCAN_FLAG_SHIFT) - 1)
 
 /* What the scan reads besides the index itself: the filter bit of every form (see
@@ -705,9 +705,21 @@ static int derive_scan_tables(rl_phrase_index *ix)
     free(ix->slot_flags);
     if (!(ix->slot_flags = calloc(ix->n_slots ? ix->n_slots : 1, 1)))
         return -1;
-    for (uint32_t s = 0; s < ix->n_slots; s++)
-        if (ix->root_child[s])
-            ix->slot_flags[s] |= RL_SLOT_STARTS;
+    /* Most walks from a phrase's first word end at the next word: a slot's first step is
+     * worth taking alone only if it ends a phrase or a wildcard follows; otherwise only if
+     * the next word (or the one after a polite filler) may be a second word. */
+    for (uint32_t s = 0; s < ix->n_slots; s++) {
+        uint32_t child = ix->root_child[s];
+        if (!child)
+            continue;
+        uint32_t e = ix->edge_first[child], end = ix->edge_first[child + 1];
+        ix->slot_flags[s] |= RL_SLOT_STARTS;
+        if (ix->term_count[child] || (end > e && ix->edge_slot[end - 1] == RL_SLOT_ANY))
+            ix->slot_flags[s] |= RL_SLOT_ALONE;
+        for (; e < end; e++)
+            if (ix->edge_slot[e] != RL_SLOT_ANY)
+                ix->slot_flags[ix->edge_slot[e]] |= RL_SLOT_SECOND;
+    }
     /* The wildcard's chain: its node, that node's wildcard child, and so on.  A phrase that
      * starts with a wildcard goes on with a fixed word from one of them (a flagged slot),
      * unless one of them ends a phrase itself. */
@@ -1005,13 +1017,22 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
 
     struct frame stack[SCAN_STACK];
     int rc = 0;
+#define FLAGS(k) ((k) < n_toks ? slot_at[k] >> SCAN_FLAG_SHIFT : 0)
+    size_t after_any = 0; /* the first word past i that may follow the wildcard's chain */
     for (size_t i = 0; i < n_toks && rc == 0; i++) {
         /* The wildcard's node is worth a visit only if one of the next words may go on from
          * its chain (see derive_scan_tables). */
         bool visit_any = any && ix->any_always;
-        for (size_t k = i + 1; any && !visit_any && k <= i + ix->any_reach && k < n_toks; k++)
-            visit_any = (slot_at[k] >> SCAN_FLAG_SHIFT & RL_SLOT_AFTER_ANY) != 0;
-        if (!(slot_at[i] >> SCAN_FLAG_SHIFT & RL_SLOT_STARTS) && !visit_any)
+        if (any && !visit_any) {
+            if (after_any <= i)
+                for (after_any = i + 1; after_any < n_toks; after_any++)
+                    if (FLAGS(after_any) & RL_SLOT_AFTER_ANY)
+                        break;
+            visit_any = after_any < n_toks && after_any - i <= ix->any_reach;
+        }
+        uint32_t flags = FLAGS(i);
+        if (!visit_any && !(flags & RL_SLOT_ALONE) &&
+            !(flags & RL_SLOT_STARTS && (FLAGS(i + 1) | FLAGS(i + 2)) & RL_SLOT_SECOND))
             continue;
         size_t sp = 0, budget = SCAN_BUDGET;
         stack[sp++] = (struct frame){0, (uint32_t)i};
@@ -1055,11 +1076,17 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
                         push_frame(stack, &sp, ix->root_child[sl[1 + k]], next, truncated);
                 any_child = visit_any ? any : 0;
             } else {
-                /* Both lists ascend: walk them together. */
+                /* Both lists ascend: walk them together, the edges by binary search (a
+                 * node may have hundreds: every word that may follow "we"). */
                 uint32_t e = ix->edge_first[f.node], end = ix->edge_first[f.node + 1];
                 for (uint32_t k = 0; k < sl[0] && e < end; k++) {
-                    while (e < end && ix->edge_slot[e] < sl[1 + k])
-                        e++;
+                    for (uint32_t hi = end; e < hi;) {
+                        uint32_t mid = e + (hi - e) / 2;
+                        if (ix->edge_slot[mid] < sl[1 + k])
+                            e = mid + 1;
+                        else
+                            hi = mid;
+                    }
                     if (e < end && ix->edge_slot[e] == sl[1 + k])
                         push_frame(stack, &sp, ix->edge_child[e], next, truncated);
                 }
@@ -1070,6 +1097,7 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
                 push_frame(stack, &sp, any_child, next, truncated);
         }
     }
+#undef FLAGS
 #undef SLOTS
     return rc;
 }

@@ -202,17 +202,18 @@ typedef struct rl_phrase_index {
      * reply are no form of any phrase word, and this answers them without probing the
      * forms map, whose slots (about 200 KB for the defaults) miss the first-level cache. */
     uint64_t form_filter[((size_t)1 << RL_FORM_FILTER_BITS) / 64];
-    /* Per slot, RL_SLOT_STARTS if a phrase starts with it, RL_SLOT_AFTER_ANY if it may
-     * follow a wildcard first word (and more wildcards): the scan starts walks only from
-     * words that can lead somewhere (see derive_scan_tables in phrase.c).  Behind a
-     * wildcard first word such a slot comes within any_reach words; any_always: a phrase
-     * made of wildcards alone, so every word starts one. */
+    /* Per slot, RL_SLOT_* flags: the scan starts walks only from words that can lead
+     * somewhere (see derive_scan_tables in phrase.c).  Behind a wildcard first word an
+     * RL_SLOT_AFTER_ANY slot comes within any_reach words; any_always: a phrase made of
+     * wildcards alone, so every word starts one. */
     uint8_t *slot_flags;
     uint32_t any_reach;
     bool any_always;
 } rl_phrase_index;
-#define RL_SLOT_STARTS    1u
-#define RL_SLOT_AFTER_ANY 2u
+#define RL_SLOT_STARTS    1u /* a phrase starts with it */
+#define RL_SLOT_AFTER_ANY 2u /* it may follow a wildcard first word (and more wildcards) */
+#define RL_SLOT_ALONE     4u /* a phrase starts with it, and that needs no second word to go on */
+#define RL_SLOT_SECOND    8u /* it may be a phrase's second word after a fixed first one */
 
 /* The phrase index of the default rules, built when the library is built
  * (tools/phrasegen.c dumps what replylint__phrase_add and _finish made of them), so that

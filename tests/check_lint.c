@@ -736,6 +736,47 @@ START_TEST(test_phrase_wildcard_starts)
 }
 END_TEST
 
+/* Phrases with a fixed first word: a walk starts there only if it may end at once or go on
+ * through a wildcard, or if the next word (or the one after a polite filler) may be a
+ * second word; each of those kinds must still be found. */
+START_TEST(test_phrase_second_word_starts)
+{
+    static const char yaml[] = "rules:\n"
+                               "  - id: t.p\n"
+                               "    category: jargon\n"
+                               "    kind: phrase\n"
+                               "    inflect: false\n"
+                               "    phrases: ['kindly note', 'cheers', 'per * request', 'as per']\n"
+                               "    message: m\n"
+                               "    examples: {bad: [kindly note], good: [kindly]}\n";
+    replylint_error err;
+    replylint_ruleset *t = rules_from(yaml, &err);
+    ck_assert_msg(t != NULL, "%s", err.message);
+    struct {
+        const char *text;
+        size_t n;
+    } cases[] = {
+        {"kindly note", 1},
+        {"Kindly, please, note it", 1},
+        {"kindly, please note", 0},
+        {"kindly see note", 0},
+        {"cheers", 1},
+        {"per your request", 1},
+        {"as per", 1},
+        {"as, please, per the kindly note", 2},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        replylint_report *r = NULL;
+        ck_assert_int_eq(replylint_lint(&r, t, cases[i].text, strlen(cases[i].text), NULL, &err),
+                         0);
+        ck_assert_msg(count_rule(r, "t.p") == cases[i].n, "%s: %zu findings, want %zu",
+                      cases[i].text, count_rule(r, "t.p"), cases[i].n);
+        replylint_report_free(r);
+    }
+    replylint_ruleset_free(t);
+}
+END_TEST
+
 /* Team patterns whose start the word-start analysis must not trust: each is compiled as
  * written and inside a group (which the analysis does not open), and both must agree. */
 START_TEST(test_regex_word_starts_unread_syntax)
@@ -850,6 +891,7 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_regex_word_starts_unread_syntax);
     tcase_add_test(tc, test_regex_word_starts_many_patterns);
     tcase_add_test(tc, test_phrase_wildcard_starts);
+    tcase_add_test(tc, test_phrase_second_word_starts);
     suite_add_tcase(s, tc);
     return s;
 }
