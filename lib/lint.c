@@ -874,11 +874,10 @@ static int drop_exceptions(lint_ctx *c, const replylint_rule *r, size_t from, si
     return 0;
 }
 
+/* A phrase or regex rule.  Its `needs:` (which lets a costly pattern skip the replies that
+ * cannot hold a match) is asked before, by the rule's gate (replylint_ruleset.gate). */
 static int rule_matches(lint_ctx *c, const replylint_rule *r)
 {
-    /* `needs:` lets a costly pattern skip the replies that cannot hold a match. */
-    if (r->needs.n_phrases && c->hit_count[r->needs.matcher] == 0)
-        return 0;
     rl_span reg = region(c, r->where);
     if (occurrences(c, &r->m, reg.start, reg.end, false) != 0 ||
         drop_exceptions(c, r, reg.start, reg.end) != 0)
@@ -917,7 +916,8 @@ static int rule_require(lint_ctx *c, const replylint_rule *r)
     if (r->where == RL_WHERE_START && continues_message(c))
         return 0;
     rl_span reg = region(c, r->where);
-    if (occurrences(c, &r->m, reg.start, reg.end, false) != 0 ||
+    /* One occurrence is enough, unless exceptions may take it away. */
+    if (occurrences(c, &r->m, reg.start, reg.end, !r->then.n_phrases) != 0 ||
         drop_exceptions(c, r, reg.start, reg.end) != 0)
         return -1;
     if (c->n_occ > 0)
@@ -1535,7 +1535,8 @@ static int lint_call(replylint_report **out, const replylint_ruleset *rs,
     unsigned limit;
     const uint32_t *plan = plan_of(&c, &n_plan, &limit);
     for (size_t k = 0; k < n_plan; k++) {
-        if (only != SIZE_MAX && plan[k] != only)
+        uint32_t gate = rs->gate[plan[k]];
+        if ((only != SIZE_MAX && plan[k] != only) || (gate != RL_NO_GATE && !c.hit_count[gate]))
             continue;
         if (run_rule(&c, &rs->rules[plan[k]]) != 0)
             goto done;

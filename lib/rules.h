@@ -336,8 +336,14 @@ struct replylint_ruleset {
     size_t n_plan[3][2][2];
     unsigned sentence_limit[3][2][2];
     uint32_t *plan_block; /* all the plans */
+    /* Per rule, the matcher whose phrases must occur for the rule to do anything (its own
+     * phrases for a rule made of phrases alone, its `needs:` for one that has them), or
+     * RL_NO_GATE: most rules do nothing on most replies, and this lets the lint call pass
+     * over them without reading the rule. */
+    uint32_t *gate;
 };
-#define RL_AT_MAX 64
+#define RL_NO_GATE UINT32_MAX
+#define RL_AT_MAX  64
 
 /* Embedded default rules (generated at build time by tools/embed.c: embedded.c).  Each
  * file comes as its text and as its libyaml document, parsed at build time: per node

@@ -524,8 +524,17 @@ static bool runs_on(const replylint_rule *r, int lang, int channel, int followup
 
 static int make_plans(replylint_ruleset *rs)
 {
-    if (!(rs->plan_block = malloc((12 * rs->n_rules + 1) * sizeof(uint32_t))))
+    if (!(rs->plan_block = malloc((12 * rs->n_rules + 1) * sizeof(uint32_t))) ||
+        !(rs->gate = malloc((rs->n_rules + 1) * sizeof(uint32_t))))
         return -1;
+    for (size_t i = 0; i < rs->n_rules; i++) {
+        const replylint_rule *r = &rs->rules[i];
+        bool matches = r->kind == RL_KIND_PHRASE || r->kind == RL_KIND_REGEX; /* rule_matches */
+        rs->gate[i] = !matches                          ? RL_NO_GATE
+                      : r->needs.n_phrases              ? r->needs.matcher
+                      : r->m.n_phrases && !r->m.pattern ? r->m.matcher
+                                                        : RL_NO_GATE;
+    }
     uint32_t *next = rs->plan_block;
     for (int lang = 0; lang < 3; lang++)
         for (int channel = 0; channel < 2; channel++)
@@ -705,6 +714,7 @@ void replylint_ruleset_free(replylint_ruleset *rs)
     free(rs->matchers);
     free(rs->matcher_rule);
     free(rs->plan_block);
+    free(rs->gate);
     replylint__phrase_index_free(&rs->phrases);
     pcre2_match_context_free(rs->mctx);
     replylint__sentencer_free(rs->sentencer);
