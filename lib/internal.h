@@ -83,6 +83,8 @@ typedef struct rl_strmap {
     size_t pool_len, pool_cap;
     size_t cap, count;
 } rl_strmap;
+/* Are a[0, len) and b[0, len) the same bytes?  (memcmp without a call, for short keys.) */
+bool replylint__same_bytes(const char *a, const char *b, size_t len);
 int replylint__strmap_put(rl_strmap *m, const char *key, size_t len, uint32_t val);
 /* Returns true and stores the value in *val if the key is present. */
 bool replylint__strmap_get(const rl_strmap *m, const char *key, size_t len, uint32_t *val);

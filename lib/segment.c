@@ -179,7 +179,11 @@ static long sb_breaks(const rl_sentencer *s, const char *t, size_t len, uint32_t
              * one matters, unless Extend characters follow it: then the code below reads
              * that one again, with them. */
             size_t run = i;
-            while (i < len && s->skip[(unsigned char)t[i]])
+            const unsigned char *u = (const unsigned char *)t;
+            while (len - i >= 4 &&
+                   (s->skip[u[i]] & s->skip[u[i + 1]] & s->skip[u[i + 2]] & s->skip[u[i + 3]]))
+                i += 4;
+            while (i < len && s->skip[u[i]])
                 i++;
             if (i < len && s->extend_lead[(unsigned char)t[i]])
                 i -= (unsigned char)t[i - 1] < 0x80 ? 1 : 2;

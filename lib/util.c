@@ -210,14 +210,43 @@ static uint64_t mix64(uint64_t x)
 
 /* ---- string map ----------------------------------------------------------------------- */
 
+/* Most keys are words of a few bytes, which two overlapping loads compare without a call
+ * to memcmp. */
+bool replylint__same_bytes(const char *a, const char *b, size_t len)
+{
+    uint64_t x, y, x2, y2;
+    if (len >= 8 && len <= 16) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        memcpy(&x2, a + len - 8, 8);
+        memcpy(&y2, b + len - 8, 8);
+        return ((x ^ y) | (x2 ^ y2)) == 0;
+    }
+    if (len >= 4 && len < 8) {
+        uint32_t p, q, p2, q2;
+        memcpy(&p, a, 4);
+        memcpy(&q, b, 4);
+        memcpy(&p2, a + len - 4, 4);
+        memcpy(&q2, b + len - 4, 4);
+        return ((p ^ q) | (p2 ^ q2)) == 0;
+    }
+    if (len < 4) {
+        for (size_t i = 0; i < len; i++)
+            if (a[i] != b[i])
+                return false;
+        return true;
+    }
+    return memcmp(a, b, len) == 0;
+}
+
 /* The slot of key, whose replylint__hash_bytes is h: its own, or the empty one it would
  * take. */
 static size_t strmap_slot_hashed(const rl_strmap *m, const char *key, size_t len, uint64_t h)
 {
     size_t mask = m->cap - 1;
     size_t i = (size_t)h & mask;
-    while (m->slots[i].key &&
-           !(m->slots[i].len == len && memcmp(m->pool + m->slots[i].key - 1, key, len) == 0))
+    while (m->slots[i].key && !(m->slots[i].len == len &&
+                                replylint__same_bytes(m->pool + m->slots[i].key - 1, key, len)))
         i = (i + 1) & mask;
     return i;
 }

@@ -13,6 +13,25 @@ static const char *const categories[] = {
     "thanks", "signature",     "deflection", "robotic", "tone",   "vague-time",
 };
 
+/* The string map's key comparison tells apart keys that differ in any one bit of any byte,
+ * at every length it treats differently (under 4, 4 to 7, 8 to 16, longer). */
+START_TEST(test_same_bytes_every_position)
+{
+    char a[40], b[40];
+    for (size_t len = 0; len <= 33; len++) {
+        for (size_t i = 0; i < len; i++)
+            a[i] = b[i] = (char)('a' + i % 26);
+        ck_assert(replylint__same_bytes(a, b, len));
+        for (size_t at = 0; at < len; at++)
+            for (int bit = 0; bit < 8; bit++) {
+                b[at] = (char)(a[at] ^ (1 << bit));
+                ck_assert_msg(!replylint__same_bytes(a, b, len), "len %zu, byte %zu", len, at);
+                b[at] = a[at];
+            }
+    }
+}
+END_TEST
+
 START_TEST(test_every_example)
 {
     ck_assert_uint_gt(replylint__embedded_rules_count, 0);
@@ -374,6 +393,7 @@ Suite *rules_suite(void)
     TCase *tc = tcase_create("defaults");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_every_example);
+    tcase_add_test(tc, test_same_bytes_every_position);
     tcase_add_test(tc, test_examples_per_rule_and_coverage);
     tcase_add_test(tc, test_core_bar_reply);
     tcase_add_test(tc, test_build_time_documents_match_the_text);
