@@ -337,22 +337,35 @@ static size_t folded_of(const lint_ctx *c, size_t orig)
  * rules); the text before that stays visible to lookbehinds and \b anyway. */
 #define REGION_LOOKBACK 256
 
-/* Does the text hold byte b?  Asked with memchr once per byte value and call: a lint
- * call asks about a handful of values (seen[b]: 0 not asked yet, 1 no, 2 yes). */
-static bool holds(uint8_t *seen, const char *s, size_t len, int b)
+/* A reply up to this many folded bytes has every byte value it holds marked in one pass
+ * the first time a pattern asks (about 40 asks per call, each a memchr call, cost more);
+ * a longer one asks memchr once per byte value asked about. */
+#define SEEN_IN_ONE_PASS 4096
+
+/* Does the text hold byte b?  The folded text's answers are remembered for the call
+ * (seen[b]: 0 not asked yet, 1 no, 2 yes); the original text (raw) is asked each time. */
+static bool holds(lint_ctx *c, bool raw, int b)
 {
-    if (!seen)
-        return memchr(s, b, len) != NULL;
-    if (!seen[b])
-        seen[b] = memchr(s, b, len) ? 2 : 1;
-    return seen[b] == 2;
+    if (raw)
+        return memchr(c->text, b, c->len) != NULL;
+    if (!c->seen[b]) {
+        const unsigned char *s = (const unsigned char *)c->folded.s;
+        if (c->folded.len <= SEEN_IN_ONE_PASS) {
+            memset(c->seen, 1, sizeof(c->seen));
+            for (size_t i = 0; i < c->folded.len; i++)
+                c->seen[s[i]] = 2;
+        } else {
+            c->seen[b] = memchr(s, b, c->folded.len) ? 2 : 1;
+        }
+    }
+    return c->seen[b] == 2;
 }
 
-/* Does s[0, len) hold byte b, or b in the other case when b is an ASCII letter? */
-static bool holds_either_case(uint8_t *seen, const char *s, size_t len, int b)
+/* Does the text hold byte b, or b in the other case when b is an ASCII letter? */
+static bool holds_either_case(lint_ctx *c, bool raw, int b)
 {
     int other = (b | 0x20) >= 'a' && (b | 0x20) <= 'z' ? b ^ 0x20 : b;
-    return holds(seen, s, len, b) || (other != b && holds(seen, s, len, other));
+    return holds(c, raw, b) || (other != b && holds(c, raw, other));
 }
 
 /* Can m's pattern match at all?  Not if the text it runs over lacks the bytes every match
@@ -361,13 +374,10 @@ static bool holds_either_case(uint8_t *seen, const char *s, size_t len, int b)
  * remembered for the call. */
 static bool may_match(lint_ctx *c, const rl_matcher *m)
 {
-    const char *s = m->raw ? c->text : c->folded.s;
-    size_t len = m->raw ? c->len : c->folded.len;
-    uint8_t *seen = m->raw ? NULL : c->seen;
-    if (m->required >= 0 && !holds_either_case(seen, s, len, m->required))
+    if (m->required >= 0 && !holds_either_case(c, m->raw, m->required))
         return false;
     for (unsigned i = 0; i < m->n_starts; i++)
-        if (holds_either_case(seen, s, len, m->starts[i]))
+        if (holds_either_case(c, m->raw, m->starts[i]))
             return true;
     return m->n_starts == 0;
 }
