@@ -1,13 +1,14 @@
 /*
  * bench.c: in-process speed of libreplylint with the full default rule set.
  *
- *   bench REPLIES.txt [SYNTH_COUNT | --lengths]
+ *   bench REPLIES.txt [SYNTH_COUNT | --lengths | --corpus]
  *
  * REPLIES.txt holds replies separated by a line with a single form feed (\f), as
  * bench/run.sh prepares them from the corpora at run time.  Prints, for the real replies
  * and for SYNTH_COUNT synthetic ones: single-thread throughput (MB/s, replies/s), the
  * latency of one call on ~600-byte replies (p50, p99), rule-set load time, and the cost
- * against reply length from 1 KB to 1 MB.
+ * against reply length from 1 KB to 1 MB.  --lengths: the cost against length alone;
+ * --corpus: the real replies' throughput alone (run.sh times it on each CPU).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "replylint.h"
@@ -121,9 +122,9 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Single-thread throughput: the best of three passes (other work on the machine can only
- * slow a pass down).  One scratch for the batch, linted into as an audit worker does. */
-static void lint_all(const replylint_ruleset *rs, const corpus *c, const char *label)
+/* Single-thread throughput: the best of `passes` passes (other work on the machine can
+ * only slow a pass down).  One scratch for the batch, linted into as an audit worker does. */
+static void lint_all(const replylint_ruleset *rs, const corpus *c, const char *label, int passes)
 {
     replylint_error err;
     size_t findings = 0;
@@ -131,7 +132,7 @@ static void lint_all(const replylint_ruleset *rs, const corpus *c, const char *l
     replylint_scratch *sc = NULL;
     if (replylint_scratch_new(&sc, &err) != 0)
         exit(1);
-    for (int pass = 0; pass < 3; pass++) {
+    for (int pass = 0; pass < passes; pass++) {
         findings = 0;
         double t0 = now();
         for (size_t i = 0; i < c->n; i++) {
@@ -202,13 +203,15 @@ static double per_kb_ratio(const replylint_ruleset *rs, replylint_scratch *sc, e
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench REPLIES.txt [SYNTH_COUNT | --lengths]\n");
+        fprintf(stderr, "usage: bench REPLIES.txt [SYNTH_COUNT | --lengths | --corpus]\n");
         return 2;
     }
     /* --lengths: only the cost against length (run.sh repeats it with glibc told to keep
      * freed memory, see docs/performance.md). */
     bool lengths_only = argc > 2 && strcmp(argv[2], "--lengths") == 0;
-    size_t synth_count = argc > 2 && !lengths_only ? strtoul(argv[2], NULL, 10) : 100000;
+    bool corpus_only = argc > 2 && strcmp(argv[2], "--corpus") == 0;
+    size_t synth_count =
+        argc > 2 && !lengths_only && !corpus_only ? strtoul(argv[2], NULL, 10) : 100000;
     replylint_ruleset *rs = NULL;
     replylint_error err;
 
@@ -230,14 +233,19 @@ int main(int argc, char **argv)
     if (lengths_only)
         goto lengths;
     corpus real = load(argv[1]);
-    lint_all(rs, &real, "real corpus (mixed ru/en)");
+    lint_all(rs, &real, "real corpus (mixed ru/en)", 10); /* 20 ms a pass */
+    if (corpus_only) {
+        free(buf);
+        replylint_ruleset_free(rs);
+        return 0;
+    }
 
     corpus syn = {0};
     for (size_t i = 0; i < synth_count; i++) {
         size_t len = synth(buf, 300 + (seed >> 8) % 900, &seed, (int)(i & 1));
         add(&syn, buf, len);
     }
-    lint_all(rs, &syn, "synthetic");
+    lint_all(rs, &syn, "synthetic", 3);
 
     /* Latency of single calls on ~600-byte replies. */
     enum { N = 20000 };

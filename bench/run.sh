@@ -74,9 +74,10 @@ print("cli start-up + one reply: median %.1f ms, p90 %.1f ms; peak RSS %.1f MB"
 PY
 
 echo "== the whole mixed corpus through the CLI (one process), and the hardware baseline"
-python3 - "$bin" "$tmp" "$repo" "$peers" <<'PY'
+python3 - "$bin" "$tmp" "$repo" "$peers" "$tmp/bench" <<'PY'
 import glob, json, os, re, resource, shutil, subprocess, sys, time
 binary, tmp, repo, peers = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+bench = sys.argv[5]
 mixed = os.path.join(tmp, "mixed.txt")
 en = os.path.join(tmp, "en.txt")
 size = {p: os.path.getsize(p) for p in (mixed, en)}
@@ -143,6 +144,20 @@ if m:
         if not name.startswith("replylint") and not name.startswith("baseline") and mbs:
             print("in-process replylint (%.1f MB/s, one reply per call) vs %-22s %6.1fx"
                   % (lib, name, lib / mbs))
+
+# The vCPUs of a VM need not be equally fast (this one's two differed by 1.4x in 2026-12,
+# which the scheduler's choice turned into run-to-run noise): the in-process throughput and
+# GNU diction again, both pinned to each CPU in turn, so that each ratio compares the same core.
+if peers and shutil.which("taskset") and shutil.which("diction"):
+    print("-- single-thread throughput on each CPU (replylint in-process, and GNU diction, pinned to it)")
+    for cpu in sorted(os.sched_getaffinity(0)):
+        out = subprocess.run(["taskset", "-c", str(cpu), bench, os.path.join(tmp, "replies.txt"),
+                              "--corpus"], capture_output=True, text=True).stdout
+        m = re.search(r"real corpus \(mixed ru/en\)\s+\d+ replies\s+[\d.]+ MB\s+([\d.]+) MB/s", out)
+        t = best(["taskset", "-c", str(cpu), "diction", "-s", mixed], n=1)
+        if m:
+            lib, dic = float(m.group(1)), size[mixed] / t / 1e6
+            print("cpu %d: replylint %6.1f MB/s, GNU diction %5.2f MB/s: %6.1fx" % (cpu, lib, dic, lib / dic))
 PY
 
 if [ -x "$repo/bench/audit_bench.sh" ]; then
