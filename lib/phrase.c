@@ -683,11 +683,26 @@ static int flatten_edges(rl_phrase_index *ix)
 }
 
 /* A word's slot_at in the scan: the offset below SCAN_OFFSET_MASK, the flags above. */
-#define SCAN_FLAG_SHIFT  28
+#define SCAN_FLAG_SHIFT  27
 #define SCAN_OFFSET_MASK ((1u << SCAN_FLAG_SHIFT) - 1)
 
 /* What the scan reads besides the index itself: the filter bit of every form (see
  * rl_phrase_index.form_filter) and the flags of every slot.  Returns 0 or -1. */
+/* The bit of the pair (first, second) of slots in rl_phrase_index.pair_filter; `wild`: with
+ * a wildcard between them. */
+static uint32_t pair_bit(uint32_t first, uint32_t second, bool wild)
+{
+    uint64_t h = ((uint64_t)first << 33 | (uint64_t)wild << 32 | second) * 0x9E3779B97F4A7C15ULL;
+    return (uint32_t)(h >> (64 - RL_PAIR_FILTER_BITS));
+}
+
+static void set_pair(rl_phrase_index *ix, uint32_t first, uint32_t second, bool wild)
+{
+    uint32_t bit = pair_bit(first, second, wild);
+    ix->pair_filter[bit / 64] |= (uint64_t)1 << (bit % 64);
+    ix->slot_flags[second] |= RL_SLOT_SECOND;
+}
+
 static int derive_scan_tables(rl_phrase_index *ix)
 {
     memset(ix->form_filter, 0, sizeof(ix->form_filter));
@@ -705,20 +720,33 @@ static int derive_scan_tables(rl_phrase_index *ix)
     free(ix->slot_flags);
     if (!(ix->slot_flags = calloc(ix->n_slots ? ix->n_slots : 1, 1)))
         return -1;
-    /* Most walks from a phrase's first word end at the next word: a slot's first step is
-     * worth taking alone only if it ends a phrase or a wildcard follows; otherwise only if
-     * the next word (or the one after a polite filler) may be a second word. */
+    /* Most walks from a phrase's first word end at the next word or two: a slot's first
+     * step is worth taking alone only if it ends a phrase (or, past a wildcard, the next
+     * step does, or another wildcard follows); otherwise only if the next fixed word of
+     * the reply pairs with it (pair_filter). */
+    memset(ix->pair_filter, 0, sizeof(ix->pair_filter));
     for (uint32_t s = 0; s < ix->n_slots; s++) {
         uint32_t child = ix->root_child[s];
         if (!child)
             continue;
-        uint32_t e = ix->edge_first[child], end = ix->edge_first[child + 1];
         ix->slot_flags[s] |= RL_SLOT_STARTS;
-        if (ix->term_count[child] || (end > e && ix->edge_slot[end - 1] == RL_SLOT_ANY))
+        if (ix->term_count[child])
             ix->slot_flags[s] |= RL_SLOT_ALONE;
-        for (; e < end; e++)
-            if (ix->edge_slot[e] != RL_SLOT_ANY)
-                ix->slot_flags[ix->edge_slot[e]] |= RL_SLOT_SECOND;
+        for (uint32_t e = ix->edge_first[child]; e < ix->edge_first[child + 1]; e++) {
+            if (ix->edge_slot[e] != RL_SLOT_ANY) {
+                set_pair(ix, s, ix->edge_slot[e], false);
+                continue;
+            }
+            uint32_t w = ix->edge_child[e];
+            ix->slot_flags[s] |= RL_SLOT_WILD;
+            if (ix->term_count[w])
+                ix->slot_flags[s] |= RL_SLOT_ALONE;
+            for (uint32_t e2 = ix->edge_first[w]; e2 < ix->edge_first[w + 1]; e2++)
+                if (ix->edge_slot[e2] == RL_SLOT_ANY)
+                    ix->slot_flags[s] |= RL_SLOT_ALONE;
+                else
+                    set_pair(ix, s, ix->edge_slot[e2], true);
+        }
     }
     /* The wildcard's chain: its node, that node's wildcard child, and so on.  A phrase that
      * starts with a wildcard goes on with a fixed word from one of them (a flagged slot),
@@ -963,6 +991,32 @@ static bool filler_between(const char *folded, const rl_token *toks, size_t j)
     return false;
 }
 
+/* The word that goes on with a phrase at token j > 0: j if white space alone separates it
+ * from the word before, j + 1 past a polite filler (filler_between), or n_toks if
+ * neither. */
+static size_t phrase_next(const char *folded, const rl_token *toks, size_t n_toks, size_t j)
+{
+    if (toks[j].start == toks[j - 1].end + 1 && folded[toks[j - 1].end] == ' ')
+        return j;
+    return j + 1 < n_toks && filler_between(folded, toks, j) ? j + 1 : n_toks;
+}
+
+/* May a word with slots a[] be followed, at the next fixed word of a phrase, by a word with
+ * slots b[] (whose slot_at is `at`)?  `wild`: with a wildcard between the two. */
+static bool may_pair(const rl_phrase_index *ix, const uint32_t *a, uint32_t at, const uint32_t *b,
+                     bool wild)
+{
+    if (!(at >> SCAN_FLAG_SHIFT & RL_SLOT_SECOND))
+        return false;
+    for (uint32_t x = 0; x < a[0]; x++)
+        for (uint32_t y = 0; y < b[0]; y++) {
+            uint32_t bit = pair_bit(a[1 + x], b[1 + y], wild);
+            if (ix->pair_filter[bit / 64] >> (bit % 64) & 1)
+                return true;
+        }
+    return false;
+}
+
 /* One path of the walk: the trie node reached and the token after it. */
 struct frame {
     uint32_t node, next;
@@ -1030,10 +1084,21 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
                         break;
             visit_any = after_any < n_toks && after_any - i <= ix->any_reach;
         }
+        /* A word that starts phrases, and needs the next words to go on: only if its
+         * slots pair with those of the next word, or of the one after (a wildcard). */
         uint32_t flags = FLAGS(i);
-        if (!visit_any && !(flags & RL_SLOT_ALONE) &&
-            !(flags & RL_SLOT_STARTS && (FLAGS(i + 1) | FLAGS(i + 2)) & RL_SLOT_SECOND))
-            continue;
+        if (!visit_any && !(flags & RL_SLOT_ALONE)) {
+            size_t j = flags & RL_SLOT_STARTS && i + 1 < n_toks
+                           ? phrase_next(folded, toks, n_toks, i + 1)
+                           : n_toks;
+            bool pair = j < n_toks && may_pair(ix, SLOTS(i), slot_at[j], SLOTS(j), false);
+            if (!pair && flags & RL_SLOT_WILD && j + 1 < n_toks) {
+                size_t k = phrase_next(folded, toks, n_toks, j + 1);
+                pair = k < n_toks && may_pair(ix, SLOTS(i), slot_at[k], SLOTS(k), true);
+            }
+            if (!pair)
+                continue;
+        }
         size_t sp = 0, budget = SCAN_BUDGET;
         stack[sp++] = (struct frame){0, (uint32_t)i};
         while (sp > 0) {
@@ -1054,12 +1119,8 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
                 continue;
             /* Words of a phrase are separated by white space only, except that a polite
              * «, пожалуйста,» / ", please," may stand between two of them. */
-            if (j > i &&
-                !(toks[j].start == toks[j - 1].end + 1 && folded[toks[j - 1].end] == ' ')) {
-                if (!(j + 1 < n_toks && filler_between(folded, toks, j)))
-                    continue;
-                j++;
-            }
+            if (j > i && (j = phrase_next(folded, toks, n_toks, j)) == n_toks)
+                continue;
             const uint32_t *sl = SLOTS(j);
             /* A word that fills thousands of slots (rules made of alternations of one
              * common word) must not make a reply quadratic: each start word gets a bounded

@@ -169,6 +169,7 @@ typedef struct rl_phrase_info {
 typedef struct rl_forms rl_forms;
 
 #define RL_FORM_FILTER_BITS 16
+#define RL_PAIR_FILTER_BITS 16
 typedef struct rl_phrase_index {
     rl_strmap forms;      /* folded word form -> index into form_slots */
     uint32_t *form_slots; /* per form: count, then that many slot ids */
@@ -209,11 +210,17 @@ typedef struct rl_phrase_index {
     uint8_t *slot_flags;
     uint32_t any_reach;
     bool any_always;
+    /* One bit per pair of slots that begins a phrase (its first two fixed words, with or
+     * without one wildcard between them), at pair_bit in phrase.c: a walk from a first word
+     * that the next words cannot go on from finds nothing, and before this filter most
+     * walks were such (4 in 5 on the English corpus). */
+    uint64_t pair_filter[((size_t)1 << RL_PAIR_FILTER_BITS) / 64];
 } rl_phrase_index;
 #define RL_SLOT_STARTS    1u /* a phrase starts with it */
 #define RL_SLOT_AFTER_ANY 2u /* it may follow a wildcard first word (and more wildcards) */
 #define RL_SLOT_ALONE     4u /* a phrase starts with it, and that needs no second word to go on */
-#define RL_SLOT_SECOND    8u /* it may be a phrase's second word after a fixed first one */
+#define RL_SLOT_SECOND    8u /* it may be the fixed word after a fixed first one (or its wildcard) */
+#define RL_SLOT_WILD      16u /* a phrase starts with it and a wildcard («the * team») */
 
 /* The phrase index of the default rules, built when the library is built
  * (tools/phrasegen.c dumps what replylint__phrase_add and _finish made of them), so that

@@ -736,9 +736,9 @@ START_TEST(test_phrase_wildcard_starts)
 }
 END_TEST
 
-/* Phrases with a fixed first word: a walk starts there only if it may end at once or go on
- * through a wildcard, or if the next word (or the one after a polite filler) may be a
- * second word; each of those kinds must still be found. */
+/* Phrases with a fixed first word: a walk starts there only if it may end at once (or one
+ * wildcard later, or more wildcards follow), or if the next fixed word (past a wildcard or
+ * a polite filler) pairs with it; each of those kinds must still be found. */
 START_TEST(test_phrase_second_word_starts)
 {
     static const char yaml[] = "rules:\n"
@@ -746,7 +746,8 @@ START_TEST(test_phrase_second_word_starts)
                                "    category: jargon\n"
                                "    kind: phrase\n"
                                "    inflect: false\n"
-                               "    phrases: ['kindly note', 'cheers', 'per * request', 'as per']\n"
+                               "    phrases: ['kindly note', 'cheers', 'per * request', 'as per',\n"
+                               "              'dear *', 'to * * desk']\n"
                                "    message: m\n"
                                "    examples: {bad: [kindly note], good: [kindly]}\n";
     replylint_error err;
@@ -764,6 +765,9 @@ START_TEST(test_phrase_second_word_starts)
         {"per your request", 1},
         {"as per", 1},
         {"as, please, per the kindly note", 2},
+        {"dear Anna", 1},           /* a phrase that ends with its wildcard */
+        {"go to the help desk", 1}, /* two wildcards after the first word */
+        {"go to the desk", 0},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         replylint_report *r = NULL;

@@ -213,6 +213,7 @@ static void assert_same_phrase_index(const rl_phrase_index *x, const rl_phrase_i
     assert_same_map(&x->forms, &y->forms, NULL, NULL);
     ck_assert(memcmp(x->form_filter, y->form_filter, sizeof(x->form_filter)) == 0);
     ck_assert(memcmp(x->slot_flags, y->slot_flags, x->n_slots) == 0);
+    ck_assert(memcmp(x->pair_filter, y->pair_filter, sizeof(x->pair_filter)) == 0);
     ck_assert_uint_eq(x->any_reach, y->any_reach);
     ck_assert_int_eq(x->any_always, y->any_always);
     ck_assert_uint_gt(x->any_reach, 0); /* the defaults' signature phrases: "* * department" */
