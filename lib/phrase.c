@@ -686,8 +686,6 @@ static int flatten_edges(rl_phrase_index *ix)
 #define SCAN_FLAG_SHIFT  27
 #define SCAN_OFFSET_MASK ((1u << SCAN_FLAG_SHIFT) - 1)
 
-/* What the scan reads besides the index itself: the filter bit of every form (see
- * rl_phrase_index.form_filter) and the flags of every slot.  Returns 0 or -1. */
 /* The bit of the pair (first, second) of slots in rl_phrase_index.pair_filter; `wild`: with
  * a wildcard between them. */
 static uint32_t pair_bit(uint32_t first, uint32_t second, bool wild)
@@ -703,6 +701,9 @@ static void set_pair(rl_phrase_index *ix, uint32_t first, uint32_t second, bool 
     ix->slot_flags[second] |= RL_SLOT_SECOND;
 }
 
+/* What the scan reads besides the index itself: the filter bit of every form (see
+ * rl_phrase_index.form_filter), the flags of every slot and the pair filter.  Returns 0 or
+ * -1. */
 static int derive_scan_tables(rl_phrase_index *ix)
 {
     memset(ix->form_filter, 0, sizeof(ix->form_filter));
@@ -1137,8 +1138,9 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
                         push_frame(stack, &sp, ix->root_child[sl[1 + k]], next, truncated);
                 any_child = visit_any ? any : 0;
             } else {
-                /* Both lists ascend: walk them together, the edges by binary search (a
-                 * node may have hundreds: every word that may follow "we"). */
+                /* Both lists ascend: walk them together, the edges by binary search.  The
+                 * defaults' nodes have at most 28 edges, but a team's alternation after
+                 * one word may give a node thousands, and the budget counts slots only. */
                 uint32_t e = ix->edge_first[f.node], end = ix->edge_first[f.node + 1];
                 for (uint32_t k = 0; k < sl[0] && e < end; k++) {
                     for (uint32_t hi = end; e < hi;) {

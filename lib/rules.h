@@ -216,10 +216,10 @@ typedef struct rl_phrase_index {
      * walks were such (4 in 5 on the English corpus). */
     uint64_t pair_filter[((size_t)1 << RL_PAIR_FILTER_BITS) / 64];
 } rl_phrase_index;
-#define RL_SLOT_STARTS    1u /* a phrase starts with it */
-#define RL_SLOT_AFTER_ANY 2u /* it may follow a wildcard first word (and more wildcards) */
-#define RL_SLOT_ALONE     4u /* a phrase starts with it, and that needs no second word to go on */
-#define RL_SLOT_SECOND    8u /* it may be the fixed word after a fixed first one (or its wildcard) */
+#define RL_SLOT_STARTS    1u  /* a phrase starts with it */
+#define RL_SLOT_AFTER_ANY 2u  /* it may follow a wildcard first word (and more wildcards) */
+#define RL_SLOT_ALONE     4u  /* a phrase starts with it, and that needs no second word to go on */
+#define RL_SLOT_SECOND    8u  /* it may follow a fixed first word, next to it or past a wildcard */
 #define RL_SLOT_WILD      16u /* a phrase starts with it and a wildcard («the * team») */
 
 /* The phrase index of the default rules, built when the library is built
