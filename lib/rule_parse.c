@@ -480,8 +480,10 @@ static int parse_aliases(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
 /* Which keys each kind accepts, beyond the common ones. */
 static bool key_allowed(rl_kind kind, const char *key)
 {
-    if (!*key)
-        return false; /* strstr(list, "") would match at the list's first byte */
+    /* The lists below separate keys by spaces: an empty key, or one with a space in it
+     * (" phrases"), would match at a list's first byte, where p[-1] reads before it. */
+    if (!*key || strchr(key, ' '))
+        return false;
     static const char *const per_kind[RL_KIND__COUNT] = {
         [RL_KIND_PHRASE] = " phrases swap where inflect except ",
         [RL_KIND_REGEX] = " pattern raw suggest where needs ",

@@ -92,6 +92,26 @@ START_TEST(test_unknown_key)
 }
 END_TEST
 
+/* A key with spaces in it is an unknown key too.  The key lists are separated by spaces, and
+ * " phrases" once matched at a list's first byte and read the byte before it: found by
+ * fuzz_rules, whose replay of tests/fuzz/regressions/rules catches that read under clang's
+ * ASan (this build's may not instrument string literals). */
+START_TEST(test_unknown_key_with_spaces)
+{
+    static const char *const keys[] = {"\" phrases\"", "\"phrases \"", "\" \"",
+                                       "\"where inflect\""};
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        char yaml[512];
+        snprintf(yaml, sizeof(yaml), "%s    %s: [денежные средства]\n%s", RULE_HEAD, keys[i],
+                 EXAMPLES);
+        replylint_error err;
+        ck_assert_int_eq(load(yaml, &err), REPLYLINT_ERULE);
+        ck_assert_uint_eq(err.line, 7);
+        ck_assert_ptr_nonnull(strstr(err.message, "unknown key"));
+    }
+}
+END_TEST
+
 START_TEST(test_invalid_regex)
 {
     replylint_error err;
@@ -261,6 +281,7 @@ Suite *parse_suite(void)
     tcase_add_test(tc, test_bad_yaml);
     tcase_add_test(tc, test_unknown_category);
     tcase_add_test(tc, test_unknown_key);
+    tcase_add_test(tc, test_unknown_key_with_spaces);
     tcase_add_test(tc, test_invalid_regex);
     tcase_add_test(tc, test_bad_example_not_flagged);
     tcase_add_test(tc, test_good_example_flagged);
