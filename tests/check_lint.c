@@ -419,6 +419,27 @@ static size_t count_rule(const replylint_report *r, const char *rule)
     return n;
 }
 
+/* A reply, and how many findings of one rule it must get. */
+typedef struct {
+    const char *text;
+    size_t n;
+} rule_case;
+
+/* Lint each case with t and require its number of findings of rule `id`. */
+static void assert_rule_counts(const replylint_ruleset *t, const char *id, const rule_case *cases,
+                               size_t n)
+{
+    replylint_error err;
+    for (size_t i = 0; i < n; i++) {
+        replylint_report *r = NULL;
+        ck_assert_int_eq(replylint_lint(&r, t, cases[i].text, strlen(cases[i].text), NULL, &err),
+                         0);
+        ck_assert_msg(count_rule(r, id) == cases[i].n, "%s: %zu findings of %s, want %zu",
+                      cases[i].text, count_rule(r, id), id, cases[i].n);
+        replylint_report_free(r);
+    }
+}
+
 /* Patterns whose every alternative starts a word are tried at word starts only (a speed
  * path); they must find what a full scan finds, lookbehinds and optional groups included.
  * `needs:` skips the pattern on replies without one of its words. */
@@ -712,10 +733,7 @@ START_TEST(test_phrase_wildcard_starts)
     replylint_error err;
     replylint_ruleset *t = rules_from(yaml, &err);
     ck_assert_msg(t != NULL, "%s", err.message);
-    struct {
-        const char *text;
-        size_t n;
-    } cases[] = {
+    static const rule_case cases[] = {
         {"Acme team", 1},
         {"Acme, please, team", 1},
         {"Big Acme department", 1},
@@ -724,14 +742,7 @@ START_TEST(test_phrase_wildcard_starts)
         {"team. Department.", 0},
         {"Acme team and the Big Acme department, and one more team", 3},
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        replylint_report *r = NULL;
-        ck_assert_int_eq(replylint_lint(&r, t, cases[i].text, strlen(cases[i].text), NULL, &err),
-                         0);
-        ck_assert_msg(count_rule(r, "t.team") == cases[i].n, "%s: %zu findings, want %zu",
-                      cases[i].text, count_rule(r, "t.team"), cases[i].n);
-        replylint_report_free(r);
-    }
+    assert_rule_counts(t, "t.team", cases, sizeof(cases) / sizeof(cases[0]));
     replylint_ruleset_free(t);
 }
 END_TEST
@@ -753,10 +764,7 @@ START_TEST(test_phrase_second_word_starts)
     replylint_error err;
     replylint_ruleset *t = rules_from(yaml, &err);
     ck_assert_msg(t != NULL, "%s", err.message);
-    struct {
-        const char *text;
-        size_t n;
-    } cases[] = {
+    static const rule_case cases[] = {
         {"kindly note", 1},
         {"Kindly, please, note it", 1},
         {"kindly, please note", 0},
@@ -769,14 +777,7 @@ START_TEST(test_phrase_second_word_starts)
         {"go to the help desk", 1}, /* two wildcards after the first word */
         {"go to the desk", 0},
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        replylint_report *r = NULL;
-        ck_assert_int_eq(replylint_lint(&r, t, cases[i].text, strlen(cases[i].text), NULL, &err),
-                         0);
-        ck_assert_msg(count_rule(r, "t.p") == cases[i].n, "%s: %zu findings, want %zu",
-                      cases[i].text, count_rule(r, "t.p"), cases[i].n);
-        replylint_report_free(r);
-    }
+    assert_rule_counts(t, "t.p", cases, sizeof(cases) / sizeof(cases[0]));
     replylint_ruleset_free(t);
 }
 END_TEST
