@@ -780,7 +780,7 @@ static int emit_shaped(lint_ctx *c, const replylint_rule *r, size_t start, size_
                        const char *const *sugg, size_t n_sugg, case_shape shape)
 {
     /* A message without {match} is the rule's own string (see replylint__report_add). */
-    bool fixed = !strstr(r->message, "{match}");
+    bool fixed = !r->message_quotes;
     char *msg = fixed ? NULL : format_message(c->report, r->message, c->text + start, end - start);
     if (!fixed && !msg)
         return -1;

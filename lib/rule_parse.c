@@ -682,6 +682,7 @@ static int parse_rule(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
                     r->category);
     if (!r->message)
         return fail(c, n, REPLYLINT_ERULE, "rule '%s' has no 'message'", r->id);
+    r->message_quotes = strstr(r->message, "{match}") != NULL;
     if (!have_severity)
         r->severity = replylint__category_severity(r->category);
     if (!r->rationale && !(r->rationale = replylint__strdup("")))

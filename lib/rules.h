@@ -87,6 +87,7 @@ struct replylint_rule {
     replylint_severity severity;
     rl_where where;
     bool enabled, inflect, check_examples;
+    bool message_quotes;  /* message holds {match}, the flagged text (lint.c, emit_shaped) */
     bool trusted;         /* from the embedded defaults (rl_source.trusted) */
     unsigned channels;    /* bit (1 << replylint_channel) per channel the rule runs in */
     bool first_turn_only; /* `turn: first`: not on follow-up replies */
