@@ -57,8 +57,9 @@ typedef struct lint_ctx {
     replylint_report *report;
     occ *occ; /* scratch for one matcher */
     size_t n_occ, cap_occ;
-    /* The word starts each anchored pattern may match at (see word_starts): those of the
-     * pattern with at_bit b are at_pos[at_first[b], at_end[b]), ascending. */
+    /* The word starts each anchored pattern may match at (see word_starts).  With
+     * at_lists, those of the pattern with at_bit b are at_pos[at_first[b], at_end[b]),
+     * ascending; without, the pattern picks its own from at_all by their masks. */
     uint32_t *at_pos;
     size_t cap_at_pos;
     at_start *at_all; /* the starts some pattern may match at (all: rs->at_overflow) */
@@ -66,6 +67,7 @@ typedef struct lint_ctx {
     uint64_t at_used; /* the patterns with any: at_first and at_end hold for these only */
     size_t at_first[RL_AT_MAX], at_end[RL_AT_MAX];
     bool have_at;
+    bool at_lists;
     uint8_t seen[256]; /* which byte values the folded text holds (see holds) */
 } lint_ctx;
 
@@ -462,16 +464,9 @@ static bool is_break(const lint_ctx *c, size_t i, size_t end, size_t *w)
     return pcre2_may_not_know(c, cp);
 }
 
-/* What word_starts gathers. */
-typedef struct start_tally {
-    uint64_t lang, used;
-    size_t n, total;
-    size_t count[RL_AT_MAX];
-} start_tally;
-
-/* The word start at folded offset at, with the anchored patterns that may match there:
- * kept if any may, or if every start is wanted (rs->at_overflow). */
-static int add_start(lint_ctx *c, start_tally *st, size_t at)
+/* The patterns that may match at the word start at folded offset at, of those in lang:
+ * the literal starts of their alternatives (rs->at_mask1/2), or a digit of another script. */
+static inline uint64_t start_mask(const lint_ctx *c, size_t at, uint64_t lang)
 {
     const replylint_ruleset *rs = c->rs;
     const unsigned char *w = (const unsigned char *)c->folded.s + at;
@@ -486,68 +481,87 @@ static int add_start(lint_ctx *c, start_tally *st, size_t at)
         if (utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ND)
             mask |= rs->at_digits;
     }
-    mask &= st->lang;
-    if (!mask && !rs->at_overflow)
-        return 0;
-    if (st->n == c->cap_at_all && RL_GROW(c->at_all, c->cap_at_all, st->n + 1) != 0)
-        return -1;
-    c->at_all[st->n++] = (at_start){mask, (uint32_t)at};
-    for (uint64_t b = mask & ~st->used; b; b &= b - 1)
-        st->count[replylint__lowest_bit(b)] = 0; /* a pattern's first candidate */
-    st->used |= mask;
-    for (uint64_t b = mask; b; b &= b - 1) {
-        st->count[replylint__lowest_bit(b)]++;
-        st->total++;
-    }
-    return 0;
+    return mask & lang;
 }
 
+/* A reply with at most this many kept word starts has no lists per pattern: each pattern
+ * passes over all of them (a bit test each), which costs less than sorting them into
+ * lists.  A long reply's patterns would each pass over thousands. */
+#define AT_LISTS_FROM 32
+
 /*
- * The word starts of the reply where anchored patterns may match, grouped by pattern: one
- * pass over the words for all the patterns, and each pattern visits only the words it may
- * match at.  A start is a word's first character and, inside a joined word, each character
- * after a break (is_break) that is none itself.  Each is filed under the anchored patterns
- * of the reply's language whose first bytes fit it (rs->at_mask1/2).  at_all keeps the
- * starts some pattern may match at, or all of them when a pattern past RL_AT_MAX (which
- * has no list) wants them.
+ * The word starts of the reply where anchored patterns may match: one pass over the words
+ * for all the patterns, and each pattern visits only the words it may match at.  A start
+ * is a word's first character and, inside a joined word, each character after a break
+ * (is_break) that is none itself.  Each is filed under the anchored patterns of the
+ * reply's language whose first bytes fit it (start_mask).  at_all keeps the starts some
+ * pattern may match at, or all of them when a pattern past RL_AT_MAX (which has no bit)
+ * wants them; past AT_LISTS_FROM starts, each pattern also gets its own list in at_pos.
  */
 static int word_starts(lint_ctx *c)
 {
-    start_tally st;
-    st.lang = c->rs->at_lang[RL_LANG_ANY] | c->rs->at_lang[c->lang];
-    st.used = 0;
-    st.n = st.total = 0;
+    uint64_t lang = c->rs->at_lang[RL_LANG_ANY] | c->rs->at_lang[c->lang];
+    bool every = c->rs->at_overflow;
+    /* A start is written without a branch, and kept by advancing n: few are kept, and a
+     * branch on it would be guessed wrong.  So there is always room for one more. */
+    if (RL_GROW(c->at_all, c->cap_at_all, 16) != 0)
+        return -1;
+    at_start *all = c->at_all;
+    size_t n = 0;
+    uint64_t used = 0;
+#define KEEP_START(at)                                                                             \
+    do {                                                                                           \
+        uint64_t mask = start_mask(c, (at), lang);                                                 \
+        all[n] = (at_start){mask, (uint32_t)(at)};                                                 \
+        n += mask != 0 || every;                                                                   \
+        used |= mask;                                                                              \
+        if (n == c->cap_at_all) {                                                                  \
+            if (RL_GROW(c->at_all, c->cap_at_all, n + 1) != 0)                                     \
+                return -1;                                                                         \
+            all = c->at_all;                                                                       \
+        }                                                                                          \
+    } while (0)
     for (size_t t = 0; t < c->n_toks; t++) {
         const rl_token *k = &c->toks[t];
-        if (add_start(c, &st, k->start) != 0)
-            return -1;
+        KEEP_START(k->start);
         if (!k->joined)
             continue;
         size_t w;
         bool after_break = is_break(c, k->start, k->end, &w);
         for (size_t i = k->start + w; i < k->end; i += w) {
             bool brk = is_break(c, i, k->end, &w);
-            if (after_break && !brk && add_start(c, &st, i) != 0)
-                return -1;
+            if (after_break && !brk)
+                KEEP_START(i);
             after_break = brk;
         }
     }
-    c->n_at_all = st.n;
-    if (RL_GROW(c->at_pos, c->cap_at_pos, st.total ? st.total : 1) != 0)
+#undef KEEP_START
+    c->n_at_all = n;
+    c->at_used = used;
+    c->at_lists = false;
+    c->have_at = true;
+    if (c->n_at_all <= AT_LISTS_FROM)
+        return 0;
+    /* Each pattern's starts in at_pos[at_first[b], at_end[b]), in bit order. */
+    size_t count[RL_AT_MAX] = {0}, total = 0;
+    for (size_t i = 0; i < c->n_at_all; i++)
+        for (uint64_t b = c->at_all[i].mask; b; b &= b - 1) {
+            count[replylint__lowest_bit(b)]++;
+            total++;
+        }
+    if (RL_GROW(c->at_pos, c->cap_at_pos, total ? total : 1) != 0)
         return -1;
-    /* Each pattern's candidates in at_pos[at_first[b], at_end[b]), in bit order. */
     size_t fill[RL_AT_MAX], next = 0;
-    for (uint64_t b = st.used; b; b &= b - 1) {
+    for (uint64_t b = c->at_used; b; b &= b - 1) {
         unsigned k = replylint__lowest_bit(b);
         fill[k] = c->at_first[k] = next;
-        next += st.count[k];
+        next += count[k];
         c->at_end[k] = next;
     }
-    for (size_t i = 0; i < st.n; i++)
+    for (size_t i = 0; i < c->n_at_all; i++)
         for (uint64_t b = c->at_all[i].mask; b; b &= b - 1)
             c->at_pos[fill[replylint__lowest_bit(b)]++] = c->at_all[i].pos;
-    c->at_used = st.used;
-    c->have_at = true;
+    c->at_lists = true;
     return 0;
 }
 
@@ -591,9 +605,10 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
             /* A pattern past RL_AT_MAX is tried at every word start. */
             bool listed = m->at_bit >= 0;
             bool any = listed ? (c->at_used >> m->at_bit & 1) != 0 : c->n_at_all > 0;
-            size_t pos = 0, k = any && listed ? c->at_first[m->at_bit] : 0;
-            size_t end = !any ? 0 : listed ? c->at_end[m->at_bit] : c->n_at_all;
-            const uint32_t *cand = m->at_bit >= 0 ? c->at_pos : NULL;
+            const uint32_t *cand = listed && c->at_lists ? c->at_pos : NULL;
+            uint64_t bit = listed && !cand ? (uint64_t)1 << m->at_bit : 0;
+            size_t pos = 0, k = any && cand ? c->at_first[m->at_bit] : 0;
+            size_t end = !any ? 0 : cand ? c->at_end[m->at_bit] : c->n_at_all;
             for (size_t hi = end; k < hi;) { /* the first start at or after the region's */
                 size_t mid = k + (hi - k) / 2;
                 if ((cand ? cand[mid] : c->at_all[mid].pos) < from_f)
@@ -605,7 +620,8 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
                 size_t at = cand ? cand[k] : c->at_all[k].pos;
                 if (at >= to_f)
                     break;
-                if (at < pos || !may_start(m, c->folded.s + at, c->folded.len - at))
+                if ((bit && !(c->at_all[k].mask & bit)) || at < pos ||
+                    !may_start(m, c->folded.s + at, c->folded.len - at))
                     continue;
                 int r = !windows
                             ? pcre2_match(m->re_at, (PCRE2_SPTR)c->folded.s, c->folded.len, at,

@@ -514,6 +514,24 @@ START_TEST(test_regex_word_starts_and_needs)
                       cases[i].text, count_rule(r, cases[i].rule), cases[i].n);
         ck_assert_uint_eq(count_rule(r, "t.hours"), count_rule(r, "t.hours_everywhere"));
         replylint_report_free(r);
+
+        /* Forty copies hold more word starts than a short reply's (past 32, each pattern
+         * gets its own list of them): every copy is still found. */
+        enum { COPIES = 40 };
+        size_t one = strlen(cases[i].text);
+        char *many = malloc(COPIES * (one + 1));
+        ck_assert_ptr_nonnull(many);
+        for (size_t k = 0; k < COPIES; k++) {
+            memcpy(many + k * (one + 1), cases[i].text, one);
+            many[k * (one + 1) + one] = ' ';
+        }
+        ck_assert_int_eq(replylint_lint(&r, t, many, COPIES * (one + 1) - 1, NULL, &err), 0);
+        ck_assert_msg(count_rule(r, cases[i].rule) == COPIES * cases[i].n,
+                      "%d x %s: %zu findings, want %zu", COPIES, cases[i].text,
+                      count_rule(r, cases[i].rule), COPIES * cases[i].n);
+        ck_assert_uint_eq(count_rule(r, "t.hours"), count_rule(r, "t.hours_everywhere"));
+        replylint_report_free(r);
+        free(many);
     }
     replylint_ruleset_free(t);
 
