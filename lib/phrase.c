@@ -683,7 +683,7 @@ static int flatten_edges(rl_phrase_index *ix)
 }
 
 /* A word's slot_at in the scan: the offset below SCAN_OFFSET_MASK, the flags above. */
-#define SCAN_FLAG_SHIFT  27
+#define SCAN_FLAG_SHIFT  RL_SCAN_FLAG_SHIFT
 #define SCAN_OFFSET_MASK ((1u << SCAN_FLAG_SHIFT) - 1)
 
 /* The bit of the pair (first, second) of slots in rl_phrase_index.pair_filter; `wild`: with
@@ -699,6 +699,108 @@ static void set_pair(rl_phrase_index *ix, uint32_t first, uint32_t second, bool 
     uint32_t bit = pair_bit(first, second, wild);
     ix->pair_filter[bit / 64] |= (uint64_t)1 << (bit % 64);
     ix->slot_flags[second] |= RL_SLOT_SECOND;
+}
+
+/* A word's first eight bytes as one number (rl_scan_form.head), for words of any length:
+ * shorter words are read as hash_bytes reads them, in loads that stay inside the word, and
+ * together with the length the number still tells every word apart. */
+static inline uint64_t word_head(const char *w, size_t len)
+{
+    uint64_t v = 0;
+    if (len >= 8) {
+        memcpy(&v, w, 8);
+    } else if (len >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, w, 4);
+        memcpy(&hi, w + len - 4, 4);
+        v = (uint64_t)lo | (uint64_t)hi << 32;
+    } else if (len > 0) {
+        v = (uint64_t)(unsigned char)w[0] | (uint64_t)(unsigned char)w[len / 2] << 8 |
+            (uint64_t)(unsigned char)w[len - 1] << 16;
+    }
+    return v;
+}
+
+#define SCAN_TAILS_MAX ((size_t)1 << 24)
+
+/* rl_phrase_index.scan_forms, from the forms map and the slot flags.  Returns 0 or -1 (out
+ * of memory, or past 16 MB of long forms' tails). */
+static int build_scan_forms(rl_phrase_index *ix)
+{
+    free(ix->scan_forms);
+    free(ix->scan_tails);
+    ix->scan_forms = NULL;
+    ix->scan_tails = NULL;
+    size_t cap = 16, tails = 0;
+    while (cap < 2 * ix->forms.count)
+        cap *= 2;
+    for (size_t i = 0; i < ix->forms.cap; i++)
+        if (ix->forms.slots[i].key && ix->forms.slots[i].len > 8)
+            tails += ix->forms.slots[i].len - 8;
+    if (tails >= SCAN_TAILS_MAX)
+        return -1;
+    ix->scan_forms = calloc(cap, sizeof(*ix->scan_forms));
+    ix->scan_tails = malloc(tails ? tails : 1);
+    if (!ix->scan_forms || !ix->scan_tails)
+        return -1;
+    ix->scan_mask = cap - 1;
+    size_t used = 0;
+    for (size_t i = 0; i < ix->forms.cap; i++) {
+        const rl_strmap_slot *fs = &ix->forms.slots[i];
+        if (!fs->key)
+            continue;
+        const char *key = ix->forms.pool + fs->key - 1;
+        if (fs->len == 0 || fs->len > RL_SCAN_FORM_MAX)
+            continue; /* no word of a reply is empty; longer ones ask the forms map */
+        uint32_t at = fs->val, flags = 0;
+        for (uint32_t k = 0; k < ix->form_slots[at]; k++)
+            flags |= ix->slot_flags[ix->form_slots[at + 1 + k]];
+        size_t j = (size_t)replylint__hash_bytes(key, fs->len) & ix->scan_mask;
+        while (ix->scan_forms[j].len)
+            j = (j + 1) & ix->scan_mask;
+        rl_scan_form *e = &ix->scan_forms[j];
+        e->head = word_head(key, fs->len);
+        e->len = fs->len;
+        e->rest = (uint32_t)used;
+        e->value = (at + 1) | flags << SCAN_FLAG_SHIFT;
+        if (fs->len > 8) {
+            memcpy(ix->scan_tails + used, key + 8, fs->len - 8);
+            used += fs->len - 8;
+        }
+    }
+    return 0;
+}
+
+/* The scan's slot_at for word w of len bytes (at most RL_SCAN_FORM_MAX), whose
+ * replylint__hash_bytes is h: 0 if it is no form of any phrase word. */
+static inline uint32_t scan_value(const rl_phrase_index *ix, const char *w, size_t len, uint64_t h)
+{
+    uint64_t head = word_head(w, len);
+    for (size_t j = (size_t)h & ix->scan_mask;; j = (j + 1) & ix->scan_mask) {
+        const rl_scan_form *e = &ix->scan_forms[j]; /* never full: an empty one ends this */
+        if (!e->len)
+            return 0;
+        if (e->len == len && e->head == head &&
+            (len <= 8 || replylint__same_bytes(ix->scan_tails + e->rest, w + 8, len - 8)))
+            return e->value;
+    }
+}
+
+/* The same for a longer word, from the forms map. */
+static uint32_t scan_value_long(const rl_phrase_index *ix, const char *w, size_t len, uint64_t h)
+{
+    uint32_t at, flags = 0;
+    if (!replylint__strmap_get_hashed(&ix->forms, w, len, h, &at))
+        return 0;
+    for (uint32_t k = 0; k < ix->form_slots[at]; k++)
+        flags |= ix->slot_flags[ix->form_slots[at + 1 + k]];
+    return (at + 1) | flags << SCAN_FLAG_SHIFT;
+}
+
+uint32_t replylint__phrase_form_value(const rl_phrase_index *ix, const char *w, size_t len,
+                                      uint64_t h)
+{
+    return len <= RL_SCAN_FORM_MAX ? scan_value(ix, w, len, h) : scan_value_long(ix, w, len, h);
 }
 
 /* What the scan reads besides the index itself: the filter bit of every form (see
@@ -765,7 +867,7 @@ static int derive_scan_tables(rl_phrase_index *ix)
         ix->any_reach = 2 * (depth + 1); /* a polite filler may stand before each word */
         node = next;
     }
-    return 0;
+    return build_scan_forms(ix);
 }
 
 int replylint__phrase_finish(rl_phrase_index *ix)
@@ -944,6 +1046,8 @@ void replylint__phrase_index_free(rl_phrase_index *ix)
         free(ix->phrases);
         free(ix->written_block);
         free(ix->slot_flags);
+        free(ix->scan_forms);
+        free(ix->scan_tails);
         memset(ix, 0, sizeof(*ix));
         return;
     }
@@ -966,6 +1070,8 @@ void replylint__phrase_index_free(rl_phrase_index *ix)
     free(ix->terms);
     free(ix->phrases);
     free(ix->slot_flags);
+    free(ix->scan_forms);
+    free(ix->scan_tails);
     memset(ix, 0, sizeof(*ix));
 }
 
@@ -1057,15 +1163,10 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
         const char *w = folded + toks[i].start;
         size_t len = toks[i].end - toks[i].start;
         uint64_t h = replylint__hash_bytes(w, len), bit = h >> (64 - RL_FORM_FILTER_BITS);
-        uint32_t at, flags = 0;
-        if (!(ix->form_filter[bit / 64] >> (bit % 64) & 1) ||
-            !replylint__strmap_get_hashed(&ix->forms, w, len, h, &at)) {
+        if (!(ix->form_filter[bit / 64] >> (bit % 64) & 1))
             slot_at[i] = 0;
-            continue;
-        }
-        for (uint32_t k = 0; k < ix->form_slots[at]; k++)
-            flags |= ix->slot_flags[ix->form_slots[at + 1 + k]];
-        slot_at[i] = (at + 1) | flags << SCAN_FLAG_SHIFT;
+        else
+            slot_at[i] = replylint__phrase_form_value(ix, w, len, h);
     }
 #define SLOTS(k) (slot_at[k] ? &ix->form_slots[(slot_at[k] & SCAN_OFFSET_MASK) - 1] : no_slots)
     uint32_t any = ix->root_any;

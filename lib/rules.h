@@ -171,6 +171,16 @@ typedef struct rl_forms rl_forms;
 
 #define RL_FORM_FILTER_BITS 16
 #define RL_PAIR_FILTER_BITS 16
+/* An entry of rl_phrase_index.scan_forms; len 0 marks an empty one.  Forms longer than
+ * RL_SCAN_FORM_MAX bytes are left to the forms map. */
+#define RL_SCAN_FORM_MAX 255
+typedef struct rl_scan_form {
+    uint64_t head;      /* the form's first eight bytes, zero-padded */
+    uint32_t len : 8;   /* its length in bytes */
+    uint32_t rest : 24; /* where its bytes past the eighth are in scan_tails */
+    uint32_t value;     /* the scan's slot_at for the form */
+} rl_scan_form;
+
 typedef struct rl_phrase_index {
     rl_strmap forms;      /* folded word form -> index into form_slots */
     uint32_t *form_slots; /* per form: count, then that many slot ids */
@@ -204,6 +214,14 @@ typedef struct rl_phrase_index {
      * reply are no form of any phrase word, and this answers them without probing the
      * forms map, whose slots (about 200 KB for the defaults) miss the first-level cache. */
     uint64_t form_filter[((size_t)1 << RL_FORM_FILTER_BITS) / 64];
+    /* The forms again, as the scan looks them up (see derive_scan_tables in phrase.c): 16
+     * bytes a form, the first eight bytes of its key inline and the value the scan keeps
+     * for a word (1 + its offset in form_slots, and its slots' flags on top), so that a
+     * word of up to eight bytes is looked up in one cache line, without reading the forms
+     * map's pool or form_slots. */
+    struct rl_scan_form *scan_forms;
+    size_t scan_mask; /* its size - 1, a power of two */
+    char *scan_tails; /* the bytes of the longer forms past their eighth */
     /* Per slot, RL_SLOT_* flags: the scan starts walks only from words that can lead
      * somewhere (see derive_scan_tables in phrase.c).  Behind a wildcard first word an
      * RL_SLOT_AFTER_ANY slot comes within any_reach words; any_always: a phrase made of
@@ -288,6 +306,13 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
                            size_t n_toks, rl_hit **hits, size_t *n_hits, size_t *cap_hits,
                            uint32_t **slots, size_t *cap_slots, bool *truncated);
 void replylint__phrase_index_free(rl_phrase_index *ix);
+/* The scan's value for word w of len bytes: 1 + the offset of its list in form_slots, with
+ * the OR of its slots' flags from bit RL_SCAN_FLAG_SHIFT up, or 0 if no phrase holds it.
+ * h says where the search starts: the word's replylint__hash_bytes (the scan passes no
+ * other; tests pass another word's, to walk past entries that differ from w in one byte). */
+#define RL_SCAN_FLAG_SHIFT 27
+uint32_t replylint__phrase_form_value(const rl_phrase_index *ix, const char *w, size_t len,
+                                      uint64_t h);
 
 /* ---- word forms (forms.c) --------------------------------------------------------------- */
 

@@ -6,6 +6,7 @@
 #include "helpers.h"
 #include "suites.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 
 static const char *rules_yaml =
@@ -800,6 +801,58 @@ START_TEST(test_phrase_second_word_starts)
 }
 END_TEST
 
+/* The scan looks a word up by its first eight bytes and the rest apart, and a word past
+ * 255 bytes in the forms map: phrase words of every length, each told apart from the
+ * words one byte away from it (its first, middle or last byte changed). */
+START_TEST(test_phrase_word_lengths)
+{
+    static const size_t lengths[] = {1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 24, 255, 256, 300};
+    enum { N = sizeof(lengths) / sizeof(lengths[0]) };
+    size_t cap = 4096;
+    for (size_t i = 0; i < N; i++)
+        cap += lengths[i] + 8;
+    char *yaml = malloc(cap), *text = malloc(4 * 301);
+    ck_assert_ptr_nonnull(yaml);
+    ck_assert_ptr_nonnull(text);
+    size_t n = (size_t)snprintf(yaml, cap,
+                                "rules:\n  - id: t.len\n    category: jargon\n    kind: phrase\n"
+                                "    inflect: false\n    message: m\n"
+                                "    examples: {bad: [w], good: [z]}\n    phrases:\n");
+    for (size_t i = 0; i < N; i++) {
+        n += (size_t)snprintf(yaml + n, cap - n, "      - ");
+        for (size_t k = 0; k < lengths[i]; k++)
+            yaml[n++] = k % 3 ? 'q' : 'w';
+        n += (size_t)snprintf(yaml + n, cap - n, "\n");
+    }
+    replylint_error err;
+    replylint_ruleset *t = rules_from(yaml, &err);
+    ck_assert_msg(t != NULL, "%s", err.message);
+    for (size_t len = 1; len <= 301; len++) {
+        bool phrase = false;
+        for (size_t i = 0; i < N; i++)
+            phrase = phrase || lengths[i] == len;
+        /* change: none, then the first, the middle and the last byte */
+        for (int change = 0; change < 4; change++) {
+            for (size_t k = 0; k < len; k++)
+                text[k] = k % 3 ? 'q' : 'w';
+            size_t at = change == 1 ? 0 : change == 2 ? len / 2 : len - 1;
+            if (change)
+                text[at] = 'z';
+            replylint_report *r = NULL;
+            ck_assert_int_eq(replylint_lint(&r, t, text, len, NULL, &err), 0);
+            size_t want = phrase && !change ? 1 : 0;
+            ck_assert_msg(count_rule(r, "t.len") == want,
+                          "a word of %zu bytes, byte %zu changed (%d): %zu findings, want %zu", len,
+                          at, change, count_rule(r, "t.len"), want);
+            replylint_report_free(r);
+        }
+    }
+    replylint_ruleset_free(t);
+    free(yaml);
+    free(text);
+}
+END_TEST
+
 /* Team patterns whose start the word-start analysis must not trust: each is compiled as
  * written and inside a group (which the analysis does not open), and both must agree. */
 START_TEST(test_regex_word_starts_unread_syntax)
@@ -915,6 +968,7 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_regex_word_starts_many_patterns);
     tcase_add_test(tc, test_phrase_wildcard_starts);
     tcase_add_test(tc, test_phrase_second_word_starts);
+    tcase_add_test(tc, test_phrase_word_lengths);
     suite_add_tcase(s, tc);
     return s;
 }

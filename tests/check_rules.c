@@ -185,6 +185,43 @@ static void assert_same_map(const rl_strmap *x, const rl_strmap *y, const char *
     }
 }
 
+/* The value the scan finds for every form of x is the one its forms map and slot flags
+ * give; a word one byte away from a form finds nothing, even where the search starts at
+ * that form's place. */
+static void assert_scan_values(const rl_phrase_index *x)
+{
+    size_t long_forms = 0, checked = 0;
+    for (size_t i = 0; i < x->forms.cap; i++) {
+        const rl_strmap_slot *f = &x->forms.slots[i];
+        if (!f->key)
+            continue;
+        const char *key = x->forms.pool + f->key - 1;
+        uint32_t flags = 0, at = f->val;
+        for (uint32_t k = 0; k < x->form_slots[at]; k++)
+            flags |= x->slot_flags[x->form_slots[at + 1 + k]];
+        uint64_t h = replylint__hash_bytes(key, f->len);
+        ck_assert_uint_eq(replylint__phrase_form_value(x, key, f->len, h),
+                          (at + 1) | flags << RL_SCAN_FLAG_SHIFT);
+        long_forms += f->len > 8;
+        char word[RL_SCAN_FORM_MAX + 1];
+        if (f->len > RL_SCAN_FORM_MAX)
+            continue;
+        size_t places[3] = {0, f->len / 2, f->len - 1};
+        for (int p = 0; p < 3; p++) {
+            memcpy(word, key, f->len);
+            word[places[p]] ^= 1;
+            uint32_t v = 0;
+            if (replylint__strmap_get(&x->forms, word, f->len, &v))
+                continue; /* a form too */
+            ck_assert_msg(replylint__phrase_form_value(x, word, f->len, h) == 0,
+                          "\"%.*s\" with byte %zu changed is found", (int)f->len, key, places[p]);
+            checked++;
+        }
+    }
+    ck_assert_uint_gt(long_forms, 1000); /* Cyrillic forms, longer than the inline 8 bytes */
+    ck_assert_uint_gt(checked, 10000);
+}
+
 /* The thawed phrase index of the defaults is the one the compiler builds from them. */
 static void assert_same_phrase_index(const rl_phrase_index *x, const rl_phrase_index *y)
 {
@@ -211,6 +248,8 @@ static void assert_same_phrase_index(const rl_phrase_index *x, const rl_phrase_i
         }
     }
     assert_same_map(&x->forms, &y->forms, NULL, NULL);
+    assert_scan_values(x);
+    assert_scan_values(y);
     ck_assert(memcmp(x->form_filter, y->form_filter, sizeof(x->form_filter)) == 0);
     ck_assert(memcmp(x->slot_flags, y->slot_flags, x->n_slots) == 0);
     ck_assert(memcmp(x->pair_filter, y->pair_filter, sizeof(x->pair_filter)) == 0);
