@@ -17,6 +17,7 @@
 #include "fold.h"
 #include "utf8.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -303,9 +304,11 @@ static int fold_run(rl_out *o, const uint32_t *run, size_t nr, size_t origin)
 }
 
 /* Fold the character at *pi (and the marks after it) and advance *pi past them. */
-static int fold_slow(rl_out *o, const char *s, size_t len, size_t *pi)
+static int fold_slow(rl_out *o, const char *s, size_t len, size_t *pi, bool strict)
 {
     size_t i = *pi, n;
+    if (strict && replylint__utf8_seq_len(s, len, i) == 0)
+        return -2; /* *pi: the ill-formed byte */
     uint32_t cp = replylint__utf8_decode(s, len, i, &n);
     uint32_t to;
     int cls = fold_special(cp, &to);
@@ -339,6 +342,8 @@ static int fold_slow(rl_out *o, const char *s, size_t len, size_t *pi)
     size_t nr = 0, j = i + n, end = j;
     run[nr++] = cp;
     while (nr < REPLYLINT__FOLD_MAX_RUN && j < len) {
+        if (strict && replylint__utf8_seq_len(s, len, j) == 0)
+            break; /* the next call stops there */
         uint32_t c = replylint__utf8_decode(s, len, j, &n);
         if (is_drop(c)) {
             j += n;
@@ -359,11 +364,12 @@ int replylint__fold(rl_folded *out, const char *text, size_t len)
     out->s = NULL;
     out->map = NULL;
     out->cap = 0;
-    return replylint__fold_reuse(out, text, len);
+    return replylint__fold_reuse(out, text, len, NULL);
 }
 
-int replylint__fold_reuse(rl_folded *out, const char *text, size_t len)
+int replylint__fold_reuse(rl_folded *out, const char *text, size_t len, size_t *bad)
 {
+    int fail = -1;
     out->len = 0;
     if (len >= ((size_t)1 << 31) || (!text && len)) {
         replylint__folded_free(out);
@@ -447,8 +453,13 @@ int replylint__fold_reuse(rl_folded *out, const char *text, size_t len)
         }
         o.len = k;
         o.ws = ws;
-        if (fold_slow(&o, text, len, &i) != 0)
+        int r = fold_slow(&o, text, len, &i, bad != NULL);
+        if (r != 0) {
+            if (r == -2)
+                *bad = i;
+            fail = r;
             goto oom;
+        }
         d = o.s;
         m = o.map;
         k = o.len;
@@ -466,13 +477,13 @@ int replylint__fold_reuse(rl_folded *out, const char *text, size_t len)
     out->cap = o.cap;
     return 0;
 
-oom:
+oom: /* or ill-formed (fail -2) */
     free(o.s);
     free(o.map);
     out->s = NULL;
     out->map = NULL;
     out->cap = 0;
-    return -1;
+    return fail;
 }
 
 void replylint__folded_free(rl_folded *f)

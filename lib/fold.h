@@ -43,8 +43,12 @@ typedef struct rl_folded {
 int replylint__fold(rl_folded *out, const char *text, size_t len);
 
 /* The same, reusing the buffers `out` holds from an earlier call (or none: all zero) when
- * they are large enough; on failure out is left empty, its buffers freed. */
-int replylint__fold_reuse(rl_folded *out, const char *text, size_t len);
+ * they are large enough; on failure out is left empty, its buffers freed.  With `bad`
+ * non-NULL the text must be well-formed UTF-8: the first byte of the first ill-formed
+ * sequence is stored there and -2 returned (the check costs next to nothing here, where
+ * every byte is read anyway, and spares the lint call a pass of its own).  With `bad`
+ * NULL, ill-formed bytes fold as replylint__fold says. */
+int replylint__fold_reuse(rl_folded *out, const char *text, size_t len, size_t *bad);
 
 /* Frees members; NULL-safe; the struct itself is the caller's. */
 void replylint__folded_free(rl_folded *f);

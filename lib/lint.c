@@ -1544,16 +1544,6 @@ static int lint_call(replylint_report **out, const replylint_ruleset *rs,
                                 max);
     if (!text)
         text = "";
-    size_t bad = replylint__utf8_check(text, len);
-    if (bad < len) {
-        replylint__error(err, REPLYLINT_EUTF8, "invalid UTF-8 at byte %zu", bad);
-        if (err) {
-            err->offset = bad;
-            snprintf(err->source, sizeof(err->source), "<input>");
-        }
-        return REPLYLINT_EUTF8;
-    }
-
     lint_ctx c;
     memset(&c, 0, sizeof(c));
     if (scratch)
@@ -1563,6 +1553,7 @@ static int lint_call(replylint_report **out, const replylint_ruleset *rs,
     c.text = text;
     c.len = len;
     int rc = REPLYLINT_ENOMEM;
+    size_t bad = 0; /* with REPLYLINT_EUTF8: where */
     if (keep && scratch->report) {
         c.report = scratch->report; /* emptied by replylint_lint_into_scratch() */
     } else if ((c.report = calloc(1, sizeof(*c.report))) != NULL && keep) {
@@ -1571,7 +1562,11 @@ static int lint_call(replylint_report **out, const replylint_ruleset *rs,
     }
     if (!c.report)
         goto done;
-    if (replylint__fold_reuse(&c.folded, text, len) != 0)
+    /* Folding reads every byte, and checks the UTF-8 as it goes. */
+    int folded = replylint__fold_reuse(&c.folded, text, len, &bad);
+    if (folded == -2)
+        rc = REPLYLINT_EUTF8;
+    if (folded != 0)
         goto done;
     if (replylint__tokenize_reuse(c.folded.s, c.folded.len, &c.toks, &c.cap_toks, &c.n_toks) != 0)
         goto done;
@@ -1608,6 +1603,14 @@ done:
             replylint__report_reset(c.report); /* no half report until the next call */
         else
             replylint_report_free(c.report);
+        if (rc == REPLYLINT_EUTF8) {
+            replylint__error(err, rc, "invalid UTF-8 at byte %zu", bad);
+            if (err) {
+                err->offset = bad;
+                snprintf(err->source, sizeof(err->source), "<input>");
+            }
+            return rc;
+        }
         return replylint__error(err, rc, "out of memory");
     }
     *out = c.report;

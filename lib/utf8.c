@@ -48,6 +48,11 @@ static size_t seq_len(const unsigned char *s, size_t len, size_t i)
     return 0;
 }
 
+size_t replylint__utf8_seq_len(const char *s, size_t len, size_t i)
+{
+    return seq_len((const unsigned char *)s, len, i);
+}
+
 size_t replylint__utf8_check(const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str;

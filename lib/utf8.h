@@ -38,6 +38,10 @@ static inline uint32_t replylint__utf8_decode(const char *s, size_t len, size_t 
     return replylint__utf8_decode_any(s, len, i, n);
 }
 
+/* The length of the well-formed UTF-8 sequence at s[i] (i < len), or 0 if it is ill-formed
+ * (as replylint__utf8_check judges). */
+size_t replylint__utf8_seq_len(const char *s, size_t len, size_t i);
+
 /* Encode cp into buf (4 bytes room); returns the length.  A surrogate or a value above
  * U+10FFFF is encoded as U+FFFD. */
 size_t replylint__utf8_encode(uint32_t cp, char *buf);

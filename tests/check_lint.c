@@ -5,6 +5,7 @@
  */
 #include "helpers.h"
 #include "suites.h"
+#include "utf8.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -679,6 +680,67 @@ START_TEST(test_invalid_utf8)
 }
 END_TEST
 
+/* The lint call checks UTF-8 while it folds: on strings made of well- and ill-formed pieces
+ * (marks that join the letter before them, truncated and overlong sequences, surrogates,
+ * stray continuation bytes) it must reject exactly what replylint__utf8_check rejects, at
+ * the same byte, and a scratch must go on working after each rejection. */
+START_TEST(test_invalid_utf8_anywhere)
+{
+    static const char *const pieces[] = {
+        "a",
+        " ",
+        "\xd0\xb4",
+        "\xcc\x81",
+        "\xe2\x80\xa6",
+        "\xf0\x9f\x98\x80",
+        "\xc3\xa9",
+        "\xef\xac\x81",
+        "\xd0",
+        "\xff",
+        "\x80",
+        "\xed\xa0\x80",
+        "\xc0\xaf",
+        "\xe0\x80",
+        "\xf4\x90",
+        "\xcc",
+        "!",
+        "\xc2\xad",
+    };
+    enum { N = sizeof(pieces) / sizeof(pieces[0]) };
+    replylint_scratch *sc = NULL;
+    replylint_error err;
+    ck_assert_int_eq(replylint_scratch_new(&sc, &err), 0);
+    uint32_t seed = 12345;
+    size_t rejected = 0;
+    for (int round = 0; round < 20000; round++) {
+        char t[200];
+        size_t len = 0;
+        seed = seed * 1103515245u + 12345u;
+        size_t n = (seed >> 16) % 30;
+        for (size_t k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % N];
+            memcpy(t + len, p, strlen(p));
+            len += strlen(p);
+        }
+        size_t want = replylint__utf8_check(t, len);
+        const replylint_report *r = NULL;
+        int rc = replylint_lint_into_scratch(&r, rs, sc, t, len, NULL, &err);
+        if (want < len) {
+            ck_assert_int_eq(rc, REPLYLINT_EUTF8);
+            ck_assert_msg(err.offset == want, "round %d: offset %zu, want %zu", round, err.offset,
+                          want);
+            rejected++;
+        } else {
+            ck_assert_msg(rc == 0, "round %d: %s", round, err.message);
+            ck_assert_ptr_nonnull(r);
+        }
+    }
+    ck_assert_uint_gt(rejected, 1000);
+    replylint_scratch_free(sc);
+}
+END_TEST
+
 START_TEST(test_nul_bytes_and_limit)
 {
     replylint_report *r = NULL;
@@ -961,6 +1023,7 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_forced_language);
     tcase_add_test(tc, test_empty_and_whitespace);
     tcase_add_test(tc, test_invalid_utf8);
+    tcase_add_test(tc, test_invalid_utf8_anywhere);
     tcase_add_test(tc, test_nul_bytes_and_limit);
     tcase_add_test(tc, test_regex_word_starts_and_needs);
     tcase_add_test(tc, test_long_flagged_texts);
