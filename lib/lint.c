@@ -370,27 +370,16 @@ static size_t folded_of(const lint_ctx *c, size_t orig)
  * rules); the text before that stays visible to lookbehinds and \b anyway. */
 #define REGION_LOOKBACK 256
 
-/* A reply up to this many folded bytes has every byte value it holds marked in one pass
- * the first time a pattern asks (about 40 asks per call, each a memchr call, cost more);
- * a longer one asks memchr once per byte value asked about. */
-#define SEEN_IN_ONE_PASS 4096
-
 /* Does the text hold byte b?  The folded text's answers are remembered for the call
- * (seen[b]: 0 not asked yet, 1 no, 2 yes); the original text (raw) is asked each time. */
+ * (seen[b]: 0 not asked yet, 1 no, 2 yes); the original text (raw) is asked each time.
+ * Each answer is one memchr: since most patterns are gated by their phrases, a call asks
+ * about a few bytes, and marking every byte the reply holds in one pass cost more. */
 static bool holds(lint_ctx *c, bool raw, int b)
 {
     if (raw)
         return memchr(c->text, b, c->len) != NULL;
-    if (!c->seen[b]) {
-        const unsigned char *s = (const unsigned char *)c->folded.s;
-        if (c->folded.len <= SEEN_IN_ONE_PASS) {
-            memset(c->seen, 1, sizeof(c->seen));
-            for (size_t i = 0; i < c->folded.len; i++)
-                c->seen[s[i]] = 2;
-        } else {
-            c->seen[b] = memchr(s, b, c->folded.len) ? 2 : 1;
-        }
-    }
+    if (!c->seen[b])
+        c->seen[b] = memchr(c->folded.s, b, c->folded.len) ? 2 : 1;
     return c->seen[b] == 2;
 }
 
