@@ -532,9 +532,25 @@ static rl_span signature(const char *text, size_t len)
         char last = text[tb - 1];
         if (last == '.' || last == '!' || last == '?')
             break;
-        size_t a = tb;
-        while (a > 0 && text[a - 1] != '\n')
+        /* Back to the line's start, counting its words from the end (as count_words
+         * splits them): at the seventh the line is too long to sign, and the rest of it
+         * (a one-line reply: all of it) need not be read.  The seventh word ends in a
+         * character trim() keeps, unless that is \v, \f or a no-break space, which only
+         * count_words below tells apart. */
+        size_t a = tb, words = 0;
+        bool too_long = false;
+        while (a > 0 && text[a - 1] != '\n') {
+            unsigned char ch = (unsigned char)text[a - 1];
+            bool word_end = ch != ' ' && ch != '\t' && ch != '\r' &&
+                            (a == tb || text[a] == ' ' || text[a] == '\t' || text[a] == '\r');
+            if (word_end && ++words > 6 && ch != '\v' && ch != '\f' && ch != 0xA0 && ch != 0xC2) {
+                too_long = true;
+                break;
+            }
             a--;
+        }
+        if (too_long)
+            break;
         size_t ta = a;
         trim(text, len, &ta, &tb);
         if (count_words(text, ta, tb, 6) > 6)

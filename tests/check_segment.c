@@ -9,6 +9,7 @@
 #include "suites.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,129 @@ START_TEST(test_random_mixes)
 }
 END_TEST
 
+/* The signature block as segment.c found it before it stopped counting a long line at its
+ * seventh word: every line read to its start, trimmed, its words counted. */
+static bool ref_space(const char *s, size_t len, size_t i, size_t *w)
+{
+    unsigned char c = (unsigned char)s[i];
+    *w = 1;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
+        return true;
+    *w = 2;
+    return c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0xA0;
+}
+
+static void ref_trim(const char *s, size_t len, size_t *a, size_t *b)
+{
+    size_t w;
+    while (*a < *b && ref_space(s, len, *a, &w))
+        *a += w;
+    while (*b > *a) {
+        unsigned char c = (unsigned char)s[*b - 1];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
+            (*b)--;
+        else if (c == 0xA0 && *b - 1 > *a && (unsigned char)s[*b - 2] == 0xC2)
+            *b -= 2;
+        else
+            break;
+    }
+}
+
+static rl_span ref_signature(const char *text, size_t len)
+{
+    size_t end = len, sig_start = len, lines = 0;
+    while (lines < 4) {
+        size_t b = end;
+        while (b > 0 && strchr("\n\r \t", text[b - 1]) && text[b - 1])
+            b--;
+        if (b == 0)
+            break;
+        size_t tb = b;
+        while (tb > 0) {
+            unsigned char ch = (unsigned char)text[tb - 1];
+            if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f')
+                tb--;
+            else if (ch == 0xA0 && tb >= 2 && (unsigned char)text[tb - 2] == 0xC2)
+                tb -= 2;
+            else
+                break;
+        }
+        if (tb == 0 || text[tb - 1] == '\n' || strchr(".!?", text[tb - 1]))
+            break;
+        size_t a = tb;
+        while (a > 0 && text[a - 1] != '\n')
+            a--;
+        size_t ta = a, words = 0;
+        ref_trim(text, len, &ta, &tb);
+        for (size_t i = ta; i < tb; i++)
+            words += !strchr(" \t\r", text[i]) && (i == ta || strchr(" \t\r", text[i - 1]));
+        if (words > 6 || (tb >= 3 && memcmp(text + tb - 3, "\xE2\x80\xA6", 3) == 0))
+            break;
+        if (a == 0)
+            return (rl_span){len, len};
+        sig_start = ta;
+        end = a;
+        lines++;
+    }
+    if (lines == 0)
+        return (rl_span){len, len};
+    size_t sa = sig_start, sb = len;
+    ref_trim(text, len, &sa, &sb);
+    return (rl_span){sa, sb};
+}
+
+/* Random replies of short and long lines, with the white space trim() and the word count
+ * tell apart (\v, \f, no-break spaces at a line's start): the signature is the one the
+ * reference finds. */
+START_TEST(test_signature_random)
+{
+    static const char *const atoms[] = {"Anna",
+                                        "best",
+                                        "\xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD",
+                                        " ",
+                                        " ",
+                                        "\t",
+                                        "\r",
+                                        "\n",
+                                        "\n",
+                                        "\v",
+                                        "\f",
+                                        "\xC2\xA0",
+                                        ".",
+                                        "!",
+                                        "?",
+                                        ",",
+                                        "\xE2\x80\xA6",
+                                        "a b c d e f g",
+                                        "1 2 3"};
+    const size_t n_atoms = sizeof(atoms) / sizeof(atoms[0]);
+    unsigned seed = 4242;
+    char buf[512];
+    rl_segments seg;
+    memset(&seg, 0, sizeof(seg));
+    size_t signed_replies = 0;
+    for (int t = 0; t < 30000; t++) {
+        size_t len = 0;
+        seed = seed * 1103515245u + 12345u;
+        int k = (int)((seed >> 16) % 30);
+        for (int j = 0; j < k; j++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *a = atoms[(seed >> 16) % n_atoms];
+            memcpy(buf + len, a, strlen(a));
+            len += strlen(a);
+        }
+        ck_assert_int_eq(replylint__segment(&seg, buf, len, sz, NULL, 0, 0), 0);
+        rl_span want = ref_signature(buf, len);
+        ck_assert_msg(seg.signature.start == want.start && seg.signature.end == want.end,
+                      "\"%.*s\": signature [%zu, %zu), want [%zu, %zu)", (int)len, buf,
+                      seg.signature.start, seg.signature.end, want.start, want.end);
+        signed_replies += want.start < want.end;
+    }
+    ck_assert_uint_gt(signed_replies, 1000);
+    replylint__segments_free(&seg);
+}
+END_TEST
+
 Suite *segment_suite(void)
 {
     Suite *s = suite_create("segment");
@@ -118,6 +242,7 @@ Suite *segment_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_known_cases);
     tcase_add_test(tc, test_random_mixes);
+    tcase_add_test(tc, test_signature_random);
     suite_add_tcase(s, tc);
     return s;
 }
