@@ -641,10 +641,22 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
             pos = pos > REGION_LOOKBACK ? pos - REGION_LOOKBACK : 0;
             while (pos > 0 && ((unsigned char)subj[pos] & 0xC0) == 0x80)
                 pos--; /* a code point's first byte */
+            /* A match that starts in the region holds the required byte there too: none
+             * there, no match (a rule about the end of a reply that has its "!" in the
+             * greeting). */
+            bool possible = true;
+            if (m->required_inside && (m->raw ? from : from_f) > 0) {
+                size_t at = m->raw ? from : from_f;
+                int b = m->required, other = b;
+                if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')
+                    other = b ^ 0x20;
+                possible = at < slen && (memchr(subj + at, b, slen - at) ||
+                                         (other != b && memchr(subj + at, other, slen - at)));
+            }
             bool windows = !m->jit || (m->windowed && slen > INTERP_WINDOW);
-            if (windows && interp_begin(c, &in, m->re, subj, slen) != 0)
+            if (possible && windows && interp_begin(c, &in, m->re, subj, slen) != 0)
                 return -1;
-            while (pos <= slen) {
+            while (possible && pos <= slen) {
                 int r = !windows ? pcre2_match(m->re, (PCRE2_SPTR)subj, slen, pos,
                                                PCRE2_NO_UTF_CHECK, c->md, c->rs->mctx)
                                  : match_interp(c, &in, m->re, subj, slen, pos, false);

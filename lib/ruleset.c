@@ -459,6 +459,9 @@ static int compile_regex(replylint_ruleset *rs, const replylint_rule *r, rl_matc
     if (pcre2_pattern_info(m->re, PCRE2_INFO_LASTCODETYPE, &type) == 0 && type == 1 &&
         pcre2_pattern_info(m->re, PCRE2_INFO_LASTCODEUNIT, &unit) == 0 && unit < 0x80)
         m->required = (int)unit;
+    /* \K moves a match's start past what it matched, maybe past that byte.  A pattern
+     * that merely mentions "\K" (as "\\K") loses nothing but a shortcut. */
+    m->required_inside = m->required >= 0 && !strstr(m->pattern, "\\K");
     m->n_starts = 0;
     const uint8_t *bitmap = NULL;
     if (pcre2_pattern_info(m->re, PCRE2_INFO_FIRSTCODETYPE, &type) == 0 && type == 1 &&

@@ -863,6 +863,56 @@ START_TEST(test_phrase_second_word_starts)
 }
 END_TEST
 
+/* A pattern at the end of a reply is not searched when its required byte ("!") is missing
+ * from the end, so a "!" before the end never counts; one at the end does, in the folded
+ * and the original text alike.  With \K the required byte may lie before the match. */
+START_TEST(test_regex_region_required_byte)
+{
+    static const char yaml[] =
+        "rules:\n"
+        "  - id: t.end\n"
+        "    category: closing\n"
+        "    kind: regex\n"
+        "    where: end\n"
+        "    pattern: '\\w+!'\n"
+        "    message: m\n"
+        "    examples: {bad: [It is done!], good: [Hello! It is done. All good.]}\n"
+        "  - id: t.raw\n"
+        "    category: closing\n"
+        "    kind: regex\n"
+        "    where: end\n"
+        "    raw: true\n"
+        "    pattern: '\\w+!'\n"
+        "    message: m\n"
+        "    examples: {bad: [It is done!], good: [Hello! It is done. All good.]}\n"
+        "  - id: t.keep\n"
+        "    category: closing\n"
+        "    kind: regex\n"
+        "    where: end\n"
+        "    pattern: 'x!\\K\\w+'\n"
+        "    message: m\n"
+        "    examples: {bad: [ok x!done], good: [x! done]}\n";
+    replylint_error err;
+    replylint_ruleset *t = rules_from(yaml, &err);
+    ck_assert_msg(t != NULL, "%s", err.message);
+    static const rule_case cases[] = {
+        {"Hello! It is done. All good.", 0}, {"Hello!! Wow! It is done. All good.", 0},
+        {"Hello. It is done! All good.", 1}, {"Hello. It is done. All good!", 1},
+        {"Hello! It is done. All good!", 1}, {"Hi!", 1},
+        {"Hello. It is done. All GOOD!", 1},
+    };
+    assert_rule_counts(t, "t.end", cases, sizeof(cases) / sizeof(cases[0]));
+    assert_rule_counts(t, "t.raw", cases, sizeof(cases) / sizeof(cases[0]));
+    /* The match starts in the end region after "x!\K", which lies before it. */
+    static const rule_case keep[] = {
+        {"One x!Two. Three.", 1}, /* the end region starts at "Two" */
+        {"One x!two. Three. Four.", 0},
+    };
+    assert_rule_counts(t, "t.keep", keep, sizeof(keep) / sizeof(keep[0]));
+    replylint_ruleset_free(t);
+}
+END_TEST
+
 /* The scan looks a word up by its first eight bytes and the rest apart, and a word past
  * 255 bytes in the forms map: phrase words of every length, each told apart from the
  * words one byte away from it (its first, middle or last byte changed). */
@@ -1032,6 +1082,7 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_phrase_wildcard_starts);
     tcase_add_test(tc, test_phrase_second_word_starts);
     tcase_add_test(tc, test_phrase_word_lengths);
+    tcase_add_test(tc, test_regex_region_required_byte);
     suite_add_tcase(s, tc);
     return s;
 }
