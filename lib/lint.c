@@ -365,9 +365,11 @@ static size_t folded_of(const lint_ctx *c, size_t orig)
     return lo;
 }
 
-/* How far before a region an unanchored pattern starts looking: a match reported inside the
- * region may begin earlier, with what it matched before a \K («. \K…» of the closing
- * rules); the text before that stays visible to lookbehinds and \b anyway. */
+/* How far before a region an unanchored pattern with \K starts looking: a match reported
+ * inside the region may begin earlier, with what it matched before the \K («[.!?]\s+\K…»).
+ * Any other pattern starts at the region: lookbehinds and \b see the text before it
+ * anyway, and a match that starts earlier is not the region's (nor can it hide one that
+ * starts inside, as it could when the search began before). */
 #define REGION_LOOKBACK 256
 
 /* Does the text hold byte b?  The folded text's answers are remembered for the call
@@ -638,7 +640,8 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
             const char *subj = m->raw ? c->text : c->folded.s;
             size_t slen = m->raw ? c->len : c->folded.len;
             size_t pos = m->raw ? from : from_f;
-            pos = pos > REGION_LOOKBACK ? pos - REGION_LOOKBACK : 0;
+            if (m->keeps_out) /* the part before \K may lie before the region */
+                pos = pos > REGION_LOOKBACK ? pos - REGION_LOOKBACK : 0;
             while (pos > 0 && ((unsigned char)subj[pos] & 0xC0) == 0x80)
                 pos--; /* a code point's first byte */
             /* A match that starts in the region holds the required byte there too: none

@@ -65,7 +65,8 @@ typedef struct rl_matcher {
     /* Bytes the text must hold for the pattern to match, from PCRE2: lint.c skips a pattern
      * whose reply lacks them.  Either case of a letter (a pattern may be caseless). */
     int required;            /* an ASCII byte every match holds ("!" in «…\s*!»); -1: none */
-    bool required_inside;    /* and holds at or after its start: the pattern has no \K (a
+    bool keeps_out;          /* the pattern has \K: a match may start after text it matched */
+    bool required_inside;    /* `required` holds at or after a match's start: no \K (a
                                 lookaround never gives PCRE2 its required byte) */
     uint8_t n_starts;        /* 0: no list */
     unsigned char starts[8]; /* a match starts with one of these bytes («{», «[», «%» …) */

@@ -913,6 +913,31 @@ START_TEST(test_regex_region_required_byte)
 }
 END_TEST
 
+/* A pattern without \K is searched from its region's start: a match that begins before the
+ * end region ("b. C", straddling it) is no finding, and hides none that begins inside. */
+START_TEST(test_regex_region_start)
+{
+    static const char yaml[] = "rules:\n"
+                               "  - id: t.end\n"
+                               "    category: closing\n"
+                               "    kind: regex\n"
+                               "    where: end\n"
+                               "    pattern: 'b\\. c|cd'\n"
+                               "    message: m\n"
+                               "    examples: {bad: [Ab. Cd. Ef.], good: [Ab. Ef. Gh.]}\n";
+    replylint_error err;
+    replylint_ruleset *t = rules_from(yaml, &err);
+    ck_assert_msg(t != NULL, "%s", err.message);
+    replylint_report *r = NULL;
+    ck_assert_int_eq(replylint_lint(&r, t, "Ab. Cd. Ef.", 11, NULL, &err), 0);
+    ck_assert_uint_eq(replylint_report_count(r), 1);
+    const replylint_diag *d = replylint_report_get(r, 0);
+    ck_assert_str_eq(replylint_diag_text(d), "Cd");
+    replylint_report_free(r);
+    replylint_ruleset_free(t);
+}
+END_TEST
+
 /* The scan looks a word up by its first eight bytes and the rest apart, and a word past
  * 255 bytes in the forms map: phrase words of every length, each told apart from the
  * words one byte away from it (its first, middle or last byte changed). */
@@ -1083,6 +1108,7 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_phrase_second_word_starts);
     tcase_add_test(tc, test_phrase_word_lengths);
     tcase_add_test(tc, test_regex_region_required_byte);
+    tcase_add_test(tc, test_regex_region_start);
     suite_add_tcase(s, tc);
     return s;
 }
