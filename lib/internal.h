@@ -126,6 +126,10 @@ int replylint__tokenize(const char *s, size_t len, rl_token **out, size_t *n);
 /* The same into *out, an array of *cap tokens from an earlier call (or NULL and 0), reused
  * when large enough; on failure *out is freed and left NULL. */
 int replylint__tokenize_reuse(const char *s, size_t len, rl_token **out, size_t *cap, size_t *n);
+/* The same; with blocks false, always a byte at a time, never sixteen bytes at once (for
+ * the tests, which check that both ways agree). */
+int replylint__tokenize_with(const char *s, size_t len, rl_token **out, size_t *cap, size_t *n,
+                             bool blocks);
 /* True if code point cp is part of a word (letter, digit, combining mark). */
 bool replylint__is_word_cp(uint32_t cp);
 /* True if cp is a combining mark (a word character above that PCRE2's \w leaves out). */

@@ -7,6 +7,7 @@
  * the table-driven fast path and the run-at-a-time slow path must both agree with it.
  */
 #include "../lib/fold.h"
+#include "../lib/internal.h"
 #include "../lib/utf8.h"
 
 #include <check.h>
@@ -640,6 +641,71 @@ START_TEST(random_text_properties)
 }
 END_TEST
 
+/* Words are found sixteen bytes at a time where sixteen bytes remain, and a byte at a time
+ * otherwise: both ways must give the same words, with the same scripts, digit and joined
+ * flags, on text of every mix (long runs that cross a block, a Cyrillic letter split by a
+ * block's end, joiners, marks, other scripts, digits). */
+START_TEST(tokens_both_ways)
+{
+    static const char *const pieces[] = {"a",
+                                         "Z",
+                                         "7",
+                                         " ",
+                                         "  ",
+                                         ",",
+                                         ".",
+                                         "'",
+                                         "-",
+                                         "_",
+                                         "\xD0\xB4",
+                                         "\xD1\x8F",
+                                         "\xD0\x81",
+                                         "\xCC\x81",
+                                         "\xC3\xA9",
+                                         "\xCE\xB1",
+                                         "\xE2\x80\x94",
+                                         "\xF0\x9F\x98\x80",
+                                         "\xD2\x83",
+                                         "abcdefghijklmnopq",
+                                         "0123456789",
+                                         "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82",
+                                         "don't",
+                                         "e-mail",
+                                         "\n"};
+    enum { N = sizeof(pieces) / sizeof(pieces[0]) };
+    char text[600];
+    unsigned seed = 777;
+    rl_token *a = NULL, *b = NULL;
+    size_t cap_a = 0, cap_b = 0, total = 0;
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0;
+        seed = seed * 1103515245u + 12345u;
+        size_t k = (seed >> 16) % 40;
+        for (size_t j = 0; j < k; j++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % N];
+            memcpy(text + len, p, strlen(p));
+            len += strlen(p);
+        }
+        size_t na = 0, nb = 0;
+        ck_assert_int_eq(replylint__tokenize_with(text, len, &a, &cap_a, &na, true), 0);
+        ck_assert_int_eq(replylint__tokenize_with(text, len, &b, &cap_b, &nb, false), 0);
+        ck_assert_msg(na == nb, "\"%.*s\": %zu words, %zu a byte at a time", (int)len, text, na,
+                      nb);
+        for (size_t i = 0; i < na; i++) {
+            ck_assert_msg(a[i].start == b[i].start && a[i].end == b[i].end &&
+                              a[i].script == b[i].script && a[i].has_digit == b[i].has_digit &&
+                              a[i].joined == b[i].joined,
+                          "\"%.*s\": word %zu differs", (int)len, text, i);
+        }
+        total += na;
+    }
+    ck_assert_uint_gt(total, 50000);
+    free(a);
+    free(b);
+}
+END_TEST
+
 Suite *fold_suite(void)
 {
     Suite *s = suite_create("fold");
@@ -657,6 +723,7 @@ Suite *fold_suite(void)
     tcase_add_test(tc, empty_and_bad_args);
     tcase_add_test(tc, invalid_utf8_is_safe);
     tcase_add_test(tc, fold_str_trims);
+    tcase_add_test(tc, tokens_both_ways);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("limits");
