@@ -11,6 +11,7 @@
 #include "../lib/utf8.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -641,6 +642,72 @@ START_TEST(random_text_properties)
 }
 END_TEST
 
+/* ASCII is folded sixteen bytes at a time where it can be: random ASCII (every control
+ * character, runs of white space of each kind, long runs of letters) must fold as the plain
+ * definition says, byte for byte and map entry for map entry; and a mark after a long ASCII
+ * run still joins the letter before it. */
+START_TEST(ascii_blocks)
+{
+    static const char *const pieces[] = {"A",
+                                         "z",
+                                         "Q",
+                                         "0",
+                                         " ",
+                                         "  ",
+                                         "\t",
+                                         "\n",
+                                         "\r\n",
+                                         "\v",
+                                         "\f",
+                                         "\x01",
+                                         ",",
+                                         "\x1f",
+                                         "\x7f",
+                                         "@",
+                                         "[",
+                                         "`",
+                                         "{",
+                                         "HelloWorldHelloWorld",
+                                         "abcdefghijklmnop"};
+    enum { N = sizeof(pieces) / sizeof(pieces[0]) };
+    char in[800], want[800];
+    uint32_t want_map[800];
+    unsigned seed = 99;
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0;
+        seed = seed * 1103515245u + 12345u;
+        size_t k = (seed >> 16) % 40;
+        for (size_t j = 0; j < k; j++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % N];
+            memcpy(in + len, p, strlen(p));
+            len += strlen(p);
+        }
+        size_t n = 0;
+        bool ws = false;
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)in[i];
+            bool sp = c == ' ' || (c >= '\t' && c <= '\r');
+            if (sp && ws)
+                continue;
+            want[n] = sp ? ' ' : (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
+            want_map[n++] = (uint32_t)i;
+            ws = sp;
+        }
+        rl_folded f = fold_ok(in, len);
+        ck_assert_msg(f.len == n && memcmp(f.s, want, n) == 0, "\"%.*s\" folds to \"%.*s\"",
+                      (int)len, in, (int)f.len, f.s);
+        for (size_t i = 0; i < n; i++)
+            ck_assert_msg(f.map[i] == want_map[i], "\"%.*s\": map[%zu] %u, want %u", (int)len, in,
+                          i, f.map[i], want_map[i]);
+        replylint__folded_free(&f);
+    }
+    expect_fold("ABCDEFGHIJKLMNOPQE\xCC\x81", "abcdefghijklmnopq\xC3\xA9");
+    expect_fold("ABCDEFGHIJKLMNOPE\xCC\x81", "abcdefghijklmnop\xC3\xA9");
+    expect_fold("ABCDEFGHIJKLMNO \xCC\x81x", "abcdefghijklmno \xCC\x81x");
+}
+END_TEST
+
 /* Words are found sixteen bytes at a time where sixteen bytes remain, and a byte at a time
  * otherwise: both ways must give the same words, with the same scripts, digit and joined
  * flags, on text of every mix (long runs that cross a block, a Cyrillic letter split by a
@@ -724,6 +791,7 @@ Suite *fold_suite(void)
     tcase_add_test(tc, invalid_utf8_is_safe);
     tcase_add_test(tc, fold_str_trims);
     tcase_add_test(tc, tokens_both_ways);
+    tcase_add_test(tc, ascii_blocks);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("limits");
