@@ -648,7 +648,7 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
              * there, no match (a rule about the end of a reply that has its "!" in the
              * greeting). */
             bool possible = true;
-            if (m->required_inside && (m->raw ? from : from_f) > 0) {
+            if (m->required >= 0 && m->required_inside && (m->raw ? from : from_f) > 0) {
                 size_t at = m->raw ? from : from_f;
                 int b = m->required, other = b;
                 if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')
