@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- errors (error.c) ---------------------------------------------------------------- */
 
@@ -106,6 +107,28 @@ bool replylint__u64map_get(const rl_u64map *m, uint64_t key, uint32_t *val);
 void replylint__u64map_free(rl_u64map *m);
 
 uint64_t replylint__hash_bytes(const char *s, size_t len);
+
+/* A word's first eight bytes as one number, for words of any length: a shorter word is
+ * read in loads that stay inside it (two overlapping halves, or its first, middle and last
+ * byte), and together with its length the number tells every word apart.  Hashing mixes it
+ * in for words under eight bytes; the phrase scan keeps it to compare words without their
+ * key's bytes. */
+static inline uint64_t replylint__word_head(const char *w, size_t len)
+{
+    uint64_t v = 0;
+    if (len >= 8) {
+        memcpy(&v, w, 8);
+    } else if (len >= 4) {
+        uint32_t lo, hi; /* two overlapping halves: no call to memcpy of a variable length */
+        memcpy(&lo, w, 4);
+        memcpy(&hi, w + len - 4, 4);
+        v = (uint64_t)lo | (uint64_t)hi << 32;
+    } else if (len > 0) {
+        v = (uint64_t)(unsigned char)w[0] | (uint64_t)(unsigned char)w[len / 2] << 8 |
+            (uint64_t)(unsigned char)w[len - 1] << 16;
+    }
+    return v;
+}
 
 /* ---- tokens (tokens.c) ---------------------------------------------------------------- */
 

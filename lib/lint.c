@@ -644,11 +644,12 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
                 pos = pos > REGION_LOOKBACK ? pos - REGION_LOOKBACK : 0;
             while (pos > 0 && ((unsigned char)subj[pos] & 0xC0) == 0x80)
                 pos--; /* a code point's first byte */
-            /* A match that starts in the region holds the required byte there too: none
-             * there, no match (a rule about the end of a reply that has its "!" in the
-             * greeting). */
+            /* A match that starts in the region holds the required byte there too (PCRE2
+             * never takes it from a lookaround, and without \K a match starts where it
+             * began): none there, no match (a rule about the end of a reply that has its "!"
+             * in the greeting). */
             bool possible = true;
-            if (m->required >= 0 && m->required_inside && (m->raw ? from : from_f) > 0) {
+            if (m->required >= 0 && !m->keeps_out && (m->raw ? from : from_f) > 0) {
                 size_t at = m->raw ? from : from_f;
                 int b = m->required, other = b;
                 if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')

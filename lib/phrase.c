@@ -701,26 +701,6 @@ static void set_pair(rl_phrase_index *ix, uint32_t first, uint32_t second, bool 
     ix->slot_flags[second] |= RL_SLOT_SECOND;
 }
 
-/* A word's first eight bytes as one number (rl_scan_form.head), for words of any length:
- * shorter words are read as hash_bytes reads them, in loads that stay inside the word, and
- * together with the length the number still tells every word apart. */
-static inline uint64_t word_head(const char *w, size_t len)
-{
-    uint64_t v = 0;
-    if (len >= 8) {
-        memcpy(&v, w, 8);
-    } else if (len >= 4) {
-        uint32_t lo, hi;
-        memcpy(&lo, w, 4);
-        memcpy(&hi, w + len - 4, 4);
-        v = (uint64_t)lo | (uint64_t)hi << 32;
-    } else if (len > 0) {
-        v = (uint64_t)(unsigned char)w[0] | (uint64_t)(unsigned char)w[len / 2] << 8 |
-            (uint64_t)(unsigned char)w[len - 1] << 16;
-    }
-    return v;
-}
-
 #define SCAN_TAILS_MAX ((size_t)1 << 24)
 
 /* rl_phrase_index.scan_forms, from the forms map and the slot flags.  Returns 0 or -1 (out
@@ -759,7 +739,7 @@ static int build_scan_forms(rl_phrase_index *ix)
         while (ix->scan_forms[j].len)
             j = (j + 1) & ix->scan_mask;
         rl_scan_form *e = &ix->scan_forms[j];
-        e->head = word_head(key, fs->len);
+        e->head = replylint__word_head(key, fs->len);
         e->len = fs->len;
         e->rest = (uint32_t)used;
         e->value = (at + 1) | flags << SCAN_FLAG_SHIFT;
@@ -775,7 +755,7 @@ static int build_scan_forms(rl_phrase_index *ix)
  * replylint__hash_bytes is h: 0 if it is no form of any phrase word. */
 static inline uint32_t scan_value(const rl_phrase_index *ix, const char *w, size_t len, uint64_t h)
 {
-    uint64_t head = word_head(w, len);
+    uint64_t head = replylint__word_head(w, len);
     for (size_t j = (size_t)h & ix->scan_mask;; j = (j + 1) & ix->scan_mask) {
         const rl_scan_form *e = &ix->scan_forms[j]; /* never full: an empty one ends this */
         if (!e->len)

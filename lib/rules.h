@@ -66,8 +66,6 @@ typedef struct rl_matcher {
      * whose reply lacks them.  Either case of a letter (a pattern may be caseless). */
     int required;            /* an ASCII byte every match holds ("!" in «…\s*!»); -1: none */
     bool keeps_out;          /* the pattern has \K: a match may start after text it matched */
-    bool required_inside;    /* `required` holds at or after a match's start: no \K (a
-                                lookaround never gives PCRE2 its required byte) */
     uint8_t n_starts;        /* 0: no list */
     unsigned char starts[8]; /* a match starts with one of these bytes («{», «[», «%» …) */
     uint32_t matcher;        /* index in the rule set's matcher table, for phrase hits */
@@ -178,7 +176,7 @@ typedef struct rl_forms rl_forms;
  * RL_SCAN_FORM_MAX bytes are left to the forms map. */
 #define RL_SCAN_FORM_MAX 255
 typedef struct rl_scan_form {
-    uint64_t head;      /* the form's first eight bytes, zero-padded */
+    uint64_t head;      /* replylint__word_head of the form */
     uint32_t len : 8;   /* its length in bytes */
     uint32_t rest : 24; /* where its bytes past the eighth are in scan_tails */
     uint32_t value;     /* the scan's slot_at for the form */

@@ -462,7 +462,6 @@ static int compile_regex(replylint_ruleset *rs, const replylint_rule *r, rl_matc
     /* \K moves a match's start past what it matched, maybe past that byte.  A pattern
      * that merely mentions "\K" (as "\\K") loses nothing but shortcuts. */
     m->keeps_out = strstr(m->pattern, "\\K") != NULL;
-    m->required_inside = m->required >= 0 && !m->keeps_out;
     m->n_starts = 0;
     const uint8_t *bitmap = NULL;
     if (pcre2_pattern_info(m->re, PCRE2_INFO_FIRSTCODETYPE, &type) == 0 && type == 1 &&

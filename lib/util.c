@@ -184,14 +184,8 @@ uint64_t replylint__hash_bytes(const char *s, size_t len)
             s += 8;
         }
         memcpy(&v, end - 8, 8); /* the last eight bytes, overlapping what came before */
-    } else if (len >= 4) {
-        uint32_t lo, hi; /* two overlapping halves: no call to memcpy of a variable length */
-        memcpy(&lo, s, 4);
-        memcpy(&hi, s + len - 4, 4);
-        v = (uint64_t)lo | (uint64_t)hi << 32;
-    } else if (len > 0) {
-        v = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[len / 2] << 8 |
-            (uint64_t)(unsigned char)s[len - 1] << 16;
+    } else {
+        v = replylint__word_head(s, len);
     }
     h = (h ^ v) * 0xff51afd7ed558ccdULL;
     h ^= h >> 32;

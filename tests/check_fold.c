@@ -9,6 +9,7 @@
 #include "../lib/fold.h"
 #include "../lib/internal.h"
 #include "../lib/utf8.h"
+#include "helpers.h"
 
 #include <check.h>
 #include <stdbool.h>
@@ -674,15 +675,7 @@ START_TEST(ascii_blocks)
     uint32_t want_map[800];
     unsigned seed = 99;
     for (int round = 0; round < 20000; round++) {
-        size_t len = 0;
-        seed = seed * 1103515245u + 12345u;
-        size_t k = (seed >> 16) % 40;
-        for (size_t j = 0; j < k; j++) {
-            seed = seed * 1103515245u + 12345u;
-            const char *p = pieces[(seed >> 16) % N];
-            memcpy(in + len, p, strlen(p));
-            len += strlen(p);
-        }
+        size_t len = random_mix(in, pieces, N, 40, &seed);
         size_t n = 0;
         bool ws = false;
         for (size_t i = 0; i < len; i++) {
@@ -745,15 +738,7 @@ START_TEST(tokens_both_ways)
     rl_token *a = NULL, *b = NULL;
     size_t cap_a = 0, cap_b = 0, total = 0;
     for (int round = 0; round < 20000; round++) {
-        size_t len = 0;
-        seed = seed * 1103515245u + 12345u;
-        size_t k = (seed >> 16) % 40;
-        for (size_t j = 0; j < k; j++) {
-            seed = seed * 1103515245u + 12345u;
-            const char *p = pieces[(seed >> 16) % N];
-            memcpy(text + len, p, strlen(p));
-            len += strlen(p);
-        }
+        size_t len = random_mix(text, pieces, N, 40, &seed);
         size_t na = 0, nb = 0;
         ck_assert_int_eq(replylint__tokenize_with(text, len, &a, &cap_a, &na, true), 0);
         ck_assert_int_eq(replylint__tokenize_with(text, len, &b, &cap_b, &nb, false), 0);

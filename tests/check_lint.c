@@ -710,19 +710,11 @@ START_TEST(test_invalid_utf8_anywhere)
     replylint_scratch *sc = NULL;
     replylint_error err;
     ck_assert_int_eq(replylint_scratch_new(&sc, &err), 0);
-    uint32_t seed = 12345;
+    unsigned seed = 12345;
     size_t rejected = 0;
     for (int round = 0; round < 20000; round++) {
         char t[200];
-        size_t len = 0;
-        seed = seed * 1103515245u + 12345u;
-        size_t n = (seed >> 16) % 30;
-        for (size_t k = 0; k < n; k++) {
-            seed = seed * 1103515245u + 12345u;
-            const char *p = pieces[(seed >> 16) % N];
-            memcpy(t + len, p, strlen(p));
-            len += strlen(p);
-        }
+        size_t len = random_mix(t, pieces, N, 30, &seed);
         size_t want = replylint__utf8_check(t, len);
         const replylint_report *r = NULL;
         int rc = replylint_lint_into_scratch(&r, rs, sc, t, len, NULL, &err);

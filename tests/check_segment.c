@@ -6,6 +6,7 @@
  * and format characters, emoji).
  */
 #include "segment.h"
+#include "helpers.h"
 #include "suites.h"
 
 #include <check.h>
@@ -214,15 +215,7 @@ START_TEST(test_signature_random)
     memset(&seg, 0, sizeof(seg));
     size_t signed_replies = 0;
     for (int t = 0; t < 30000; t++) {
-        size_t len = 0;
-        seed = seed * 1103515245u + 12345u;
-        int k = (int)((seed >> 16) % 30);
-        for (int j = 0; j < k; j++) {
-            seed = seed * 1103515245u + 12345u;
-            const char *a = atoms[(seed >> 16) % n_atoms];
-            memcpy(buf + len, a, strlen(a));
-            len += strlen(a);
-        }
+        size_t len = random_mix(buf, atoms, n_atoms, 30, &seed);
         ck_assert_int_eq(replylint__segment(&seg, buf, len, sz, NULL, 0, 0), 0);
         rl_span want = ref_signature(buf, len);
         ck_assert_msg(seg.signature.start == want.start && seg.signature.end == want.end,

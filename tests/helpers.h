@@ -37,4 +37,22 @@ static inline const replylint_diag *find_category(const replylint_report *r, con
     return NULL;
 }
 
+/* A random text of up to `most` - 1 pieces, each drawn from pieces[0 .. n), written to out
+ * (room for that many of the longest piece); returns its length.  The same seed gives the
+ * same text: *seed steps a linear congruential generator. */
+static inline size_t random_mix(char *out, const char *const *pieces, size_t n, size_t most,
+                                unsigned *seed)
+{
+    size_t len = 0;
+    *seed = *seed * 1103515245u + 12345u;
+    size_t k = (*seed >> 16) % most;
+    for (size_t j = 0; j < k; j++) {
+        *seed = *seed * 1103515245u + 12345u;
+        const char *p = pieces[(*seed >> 16) % n];
+        memcpy(out + len, p, strlen(p));
+        len += strlen(p);
+    }
+    return len;
+}
+
 #endif

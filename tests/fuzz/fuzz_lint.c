@@ -66,7 +66,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         m->jit_at = false;
         m->n_first = 0;
         m->required = -1;
-        m->required_inside = false;
         m->n_starts = 0;
     }
     return 0;
