@@ -160,6 +160,52 @@ static bool has_byte(uint64_t v, unsigned char b)
     return ((x - ONES) & ~x & HIGH_BITS) != 0;
 }
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#define POSITIONS16
+#include <emmintrin.h>
+
+/* Set bits of a 16-bit mask (POPCNT is past the x86-64 baseline). */
+static inline unsigned bits16(unsigned x)
+{
+    x = x - ((x >> 1) & 0x5555u);
+    x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+    x = (x + (x >> 4)) & 0x0F0Fu;
+    return (x + (x >> 8)) & 0x1Fu;
+}
+
+/* Count s[0, k) (k <= 16, sixteen bytes readable at s) into the
+ * running code points, UTF-16 units, line and column, as the byte loop below does; false,
+ * with nothing counted, where a CR ends the block (its line break depends on the byte
+ * after the block). */
+static inline bool positions16(const unsigned char *s, unsigned k, size_t *cps, size_t *u16,
+                               uint32_t *ln, uint32_t *cl)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    unsigned in = (1u << k) - 1;
+    unsigned cont = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xC0)), _mm_set1_epi8((char)0x80)));
+    unsigned four = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xF0)), _mm_set1_epi8((char)0xF0)));
+    unsigned nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+    unsigned cr = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))) & in;
+    if (cr & 0x8000)
+        return false;
+    /* A CR is a line break unless a LF follows it (then the LF is). */
+    unsigned breaks = (nl | (cr & ~(nl >> 1))) & in;
+    unsigned lead = ~cont & in, chars = bits16(lead);
+    *cps += chars;
+    *u16 += chars + bits16(four & in);
+    if (breaks) {
+        unsigned last = 31 - (unsigned)__builtin_clz(breaks);
+        *ln += bits16(breaks);
+        *cl = 1 + bits16(lead & ~((2u << last) - 1));
+    } else {
+        *cl += chars;
+    }
+    return true;
+}
+#endif
+
 int replylint__utf8_positions(const char *str, size_t len, const size_t *byte_off, size_t n,
                               size_t *cp_off, size_t *u16_off, uint32_t *line, uint32_t *col)
 {
@@ -192,6 +238,16 @@ int replylint__utf8_positions(const char *str, size_t len, const size_t *byte_of
         size_t idx = ix ? ix[k].idx : k;
         size_t target = byte_off[idx] < len ? byte_off[idx] : len;
         while (p < target) {
+#if defined(POSITIONS16)
+            /* Sixteen bytes at a time, line breaks and all, where sixteen can be read. */
+            if (len - p >= 16) {
+                unsigned part = target - p < 16 ? (unsigned)(target - p) : 16;
+                if (positions16(s + p, part, &cps, &u16, &ln, &cl)) {
+                    p += part;
+                    continue;
+                }
+            }
+#endif
             /* Eight bytes without a line break or a four-byte sequence: as many code points,
              * UTF-16 units and columns as bytes that are no continuation byte. */
             if (target - p >= 8) {
