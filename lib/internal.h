@@ -106,8 +106,6 @@ int replylint__u64map_put(rl_u64map *m, uint64_t key, uint32_t val);
 bool replylint__u64map_get(const rl_u64map *m, uint64_t key, uint32_t *val);
 void replylint__u64map_free(rl_u64map *m);
 
-uint64_t replylint__hash_bytes(const char *s, size_t len);
-
 /* A word's first eight bytes as one number, for words of any length: a shorter word is
  * read in loads that stay inside it (two overlapping halves, or its first, middle and last
  * byte), and together with its length the number tells every word apart.  Hashing mixes it
@@ -128,6 +126,31 @@ static inline uint64_t replylint__word_head(const char *w, size_t len)
             (uint64_t)(unsigned char)w[len - 1] << 16;
     }
     return v;
+}
+
+/* Keys are words (a handful of bytes), hashed once per word of every reply: read them
+ * eight bytes at a time and mix, rather than byte by byte.  No seed is needed: only the
+ * rule set's own words are inserted; a reply's words are only looked up.  Inline, so that
+ * the phrase scan reads a short word's head once for the hash and its table.  The values
+ * are part of the build-time phrase index (tools/phrasegen.c): changing them changes it. */
+static inline uint64_t replylint__hash_bytes(const char *s, size_t len)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (len * 0xff51afd7ed558ccdULL), v = 0;
+    if (len >= 8) {
+        const char *end = s + len;
+        while (end - s > 8) {
+            memcpy(&v, s, 8);
+            h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
+            h ^= h >> 29;
+            s += 8;
+        }
+        memcpy(&v, end - 8, 8); /* the last eight bytes, overlapping what came before */
+    } else {
+        v = replylint__word_head(s, len);
+    }
+    h = (h ^ v) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+    return h;
 }
 
 /* ---- tokens (tokens.c) ---------------------------------------------------------------- */

@@ -169,29 +169,6 @@ void replylint__arena_free(rl_arena *a)
 
 /* ---- hashing -------------------------------------------------------------------------- */
 
-/* Keys are words (a handful of bytes), hashed once per word of every reply: read them
- * eight bytes at a time and mix, rather than byte by byte.  No seed is needed: only the
- * rule set's own words are inserted; a reply's words are only looked up. */
-uint64_t replylint__hash_bytes(const char *s, size_t len)
-{
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (len * 0xff51afd7ed558ccdULL), v = 0;
-    if (len >= 8) {
-        const char *end = s + len;
-        while (end - s > 8) {
-            memcpy(&v, s, 8);
-            h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
-            h ^= h >> 29;
-            s += 8;
-        }
-        memcpy(&v, end - 8, 8); /* the last eight bytes, overlapping what came before */
-    } else {
-        v = replylint__word_head(s, len);
-    }
-    h = (h ^ v) * 0xff51afd7ed558ccdULL;
-    h ^= h >> 32;
-    return h;
-}
-
 static uint64_t mix64(uint64_t x)
 {
     x ^= x >> 33;
