@@ -5,8 +5,10 @@
  * A word is a maximal run of letters, digits and combining marks; an apostrophe or a
  * hyphen between two such characters joins them ("don't", «из-за», "e-mail"), the way
  * ICU's word-break rules treat MidLetter characters.  ASCII and Cyrillic, nearly all of
- * what replies contain, are classified inline; everything else asks ICU's character
- * properties.
+ * what replies contain, are classified inline (64 bytes at a time into bit masks, where
+ * SSE2 is there: chunk_words); everything else asks ICU's character properties, a
+ * character at a time (scalar_words), which is also the reference the tests hold the
+ * masks to.
  */
 #include "internal.h"
 #include "utf8.h"
@@ -96,34 +98,16 @@ static inline unsigned word_run16(const char *p, unsigned *flags)
 }
 #endif
 
-int replylint__tokenize_reuse(const char *s, size_t len, rl_token **out, size_t *cap_out, size_t *n)
+/* Words from s[i] on, a character at a time (with word_run16's sixteen-byte runs where
+ * `blocks`), until a word ends at or past `stop` or the text does; returns where it
+ * stopped, never inside a word.  toks has room for every word. */
+static size_t scalar_words(const char *s, size_t len, size_t i, size_t stop, rl_token *toks,
+                           size_t *count, bool blocks)
 {
-    return replylint__tokenize_with(s, len, out, cap_out, n, true);
-}
-
-int replylint__tokenize_with(const char *s, size_t len, rl_token **out, size_t *cap_out, size_t *n,
-                             bool blocks)
-{
-    /* At most one word per two bytes (a word and what ends it): allocated once, so a long
-     * reply does not grow the array through a chain of copies; the pages past the last
-     * word are never touched. */
-    size_t cap = len / 2 + 1, count = 0;
-    rl_token *toks = *out;
-    *n = 0;
-    if (*cap_out >= cap) {
-        cap = *cap_out;
-    } else {
-        free(toks);
-        *out = NULL;
-        *cap_out = 0;
-        if (!(toks = malloc(cap * sizeof(*toks))))
-            return -1;
-    }
 #if !defined(BLOCK)
     (void)blocks;
 #endif
-    size_t i = 0;
-    while (i < len) {
+    while (i < len && i < stop) {
         unsigned char b = (unsigned char)s[i];
         if (b < 0x80 && !ascii_class[b]) { /* most of what lies between words */
             i++;
@@ -197,15 +181,212 @@ int replylint__tokenize_with(const char *s, size_t len, rl_token **out, size_t *
             }
             break;
         }
-        if (RL_GROW(toks, cap, count + 1) != 0) { /* never: see above */
-            free(toks);
-            *out = NULL;
-            *cap_out = 0;
-            return -1;
-        }
-        toks[count++] = (rl_token){(uint32_t)start, (uint32_t)i, (uint8_t)(flags & ~ASCII_DIGIT),
-                                   (flags & ASCII_DIGIT) != 0, (uint8_t)joined};
+        toks[(*count)++] = (rl_token){(uint32_t)start, (uint32_t)i, (uint8_t)(flags & ~ASCII_DIGIT),
+                                      (flags & ASCII_DIGIT) != 0, (uint8_t)joined};
     }
+    return i;
+}
+
+#if defined(BLOCK) && defined(__GNUC__)
+#define CHUNKS
+/*
+ * Sixteen bytes at a time read a word's bytes fast, but each word still waited on the load
+ * that found where the word before it ended.  Here 64 bytes at a time are classified into
+ * bit masks (bit k for byte k), and the words are read off the masks: a word starts where
+ * a word byte follows a byte that is none, and finding one start does not wait on the
+ * last.  The masks know ASCII, two-byte Cyrillic letters (U+0400..U+047F), joiners between
+ * those, and the common punctuation «» · – — “ ”; from the first byte of anything else
+ * (another script, a mark, an emoji, a joiner next to one) scalar_words reads on, to the
+ * chunk's end at least.
+ */
+
+/* Bit k of the mask for byte k of a 64-byte chunk. */
+static inline uint64_t bits_of(__m128i m, unsigned block)
+{
+    return (uint64_t)(unsigned)_mm_movemask_epi8(m) << (16 * block);
+}
+
+typedef struct chunk_masks {
+    uint64_t letter, digit, lead, cont, high, joiner;
+} chunk_masks;
+
+static inline void classify_chunk(const unsigned char *p, chunk_masks *m)
+{
+    memset(m, 0, sizeof(*m));
+    for (unsigned b = 0; b < 4; b++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * b));
+        __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        m->letter |= bits_of(_mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8((char)(0x80 - 'a'))),
+                                            _mm_set1_epi8((char)(-128 + 26))),
+                             b);
+        m->digit |= bits_of(_mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+                                           _mm_set1_epi8((char)(-128 + 10))),
+                            b);
+        m->lead |= bits_of(
+            _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xFE)), _mm_set1_epi8((char)0xD0)),
+            b);
+        m->cont |= bits_of(
+            _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xC0)), _mm_set1_epi8((char)0x80)),
+            b);
+        m->high |= bits_of(v, b);
+        m->joiner |= bits_of(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))),
+                             b);
+    }
+}
+
+/* The bytes of «» · (C2 AB, C2 BB, C2 B7) and – — “ ” (E2 80 93, 94, 9C, 9D) in the chunk:
+ * no word characters.  Asked only of a chunk with other non-ASCII bytes than Cyrillic. */
+static inline uint64_t punct_chunk(const unsigned char *p)
+{
+    uint64_t c2 = 0, e2 = 0, x80 = 0, second = 0, third = 0;
+    for (unsigned b = 0; b < 4; b++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * b));
+#define EQ(x) _mm_cmpeq_epi8(v, _mm_set1_epi8((char)(x)))
+        c2 |= bits_of(EQ(0xC2), b);
+        e2 |= bits_of(EQ(0xE2), b);
+        x80 |= bits_of(EQ(0x80), b);
+        second |= bits_of(_mm_or_si128(_mm_or_si128(EQ(0xAB), EQ(0xBB)), EQ(0xB7)), b);
+        third |= bits_of(
+            _mm_or_si128(_mm_or_si128(EQ(0x93), EQ(0x94)), _mm_or_si128(EQ(0x9C), EQ(0x9D))), b);
+#undef EQ
+    }
+    uint64_t two = (c2 << 1) & second, three = (e2 << 2) & (x80 << 1) & third;
+    return two | two >> 1 | three | three >> 1 | three >> 2;
+}
+
+/* Bits [0, k), k <= 64. */
+static inline uint64_t below(unsigned k)
+{
+    return k >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << k) - 1;
+}
+
+/* A word's flags from the chunk's masks, over the bytes `in`. */
+static inline unsigned flags_in(uint64_t in, uint64_t letter, uint64_t cyr, uint64_t digit)
+{
+    return ((letter & in) ? RL_SCRIPT_LATIN : 0) | ((cyr & in) ? RL_SCRIPT_CYRILLIC : 0) |
+           ((digit & in) ? ASCII_DIGIT : 0);
+}
+
+static inline rl_token make_token(size_t start, size_t end, unsigned flags, unsigned joined)
+{
+    return (rl_token){(uint32_t)start, (uint32_t)end, (uint8_t)(flags & ~ASCII_DIGIT),
+                      (flags & ASCII_DIGIT) != 0, (uint8_t)joined};
+}
+
+static void chunk_words(const char *s, size_t len, rl_token *toks, size_t *count)
+{
+    /* Carried over from the chunk before: whether its last byte was a word byte (word), a
+     * word's byte or joiner (inside), a Cyrillic lead (cyr); the open word (inside). */
+    uint64_t word = 0, inside = 0, cyr = 0;
+    size_t open = 0;
+    unsigned open_flags = 0, open_joined = 0;
+    unsigned char pad[64];
+    size_t p = 0;
+    while (p < len) {
+        size_t n = len - p < 64 ? len - p : 64;
+        const unsigned char *at = (const unsigned char *)s + p;
+        if (n < 64) { /* the tail, then zero bytes: no word holds them */
+            memset(pad, 0, sizeof(pad));
+            memcpy(pad, at, n);
+            at = pad;
+        }
+        chunk_masks m;
+        classify_chunk(at, &m);
+        uint64_t valid = below((unsigned)n);
+        /* A Cyrillic letter: D0 or D1, then a continuation byte (maybe the next chunk's). */
+        uint64_t next_cont = n == 64 && p + 64 < len && ((unsigned char)s[p + 64] & 0xC0) == 0x80;
+        uint64_t lead = m.lead & (m.cont >> 1 | next_cont << 63) & valid;
+        uint64_t cyr_bytes = lead | lead << 1 | cyr;
+        uint64_t other = m.high & ~cyr_bytes & valid;
+        if (other)
+            other &= ~punct_chunk(at);
+        uint64_t w = (m.letter | m.digit | cyr_bytes) & valid;
+        uint64_t j = m.joiner & valid;
+        uint64_t joins = j & (w << 1 | word) & w >> 1;
+        /* Where the masks stop knowing: another character, a joiner next to one, a joiner
+         * in a full chunk's last place (what follows it is the next chunk's). */
+        uint64_t hard =
+            other | (j & (other << 1 | other >> 1)) | (n == 64 ? j & (uint64_t)1 << 63 : 0);
+        unsigned cut = hard ? (unsigned)__builtin_ctzll(hard) : 64;
+        uint64_t ww = w | joins, before = ww << 1 | inside;
+        uint64_t starts = ww & ~before & below(cut), ends = ~ww & before & below(cut);
+        if (inside) {
+            if (ends) { /* the open word ends in this chunk */
+                unsigned e = (unsigned)__builtin_ctzll(ends);
+                ends &= ends - 1;
+                uint64_t in = below(e);
+                toks[(*count)++] =
+                    make_token(open, p + e, open_flags | flags_in(in, m.letter, cyr_bytes, m.digit),
+                               open_joined | ((joins & in) != 0));
+                inside = 0;
+            } else {
+                uint64_t in = below(cut);
+                open_flags |= flags_in(in, m.letter, cyr_bytes, m.digit);
+                open_joined |= (joins & in) != 0;
+            }
+        }
+        while (starts) {
+            unsigned a = (unsigned)__builtin_ctzll(starts);
+            starts &= starts - 1;
+            unsigned e = ends ? (unsigned)__builtin_ctzll(ends) : cut;
+            ends &= ends - 1;
+            uint64_t in = below(e) & ~below(a);
+            unsigned f = flags_in(in, m.letter, cyr_bytes, m.digit), jn = (joins & in) != 0;
+            if (e < cut) {
+                toks[(*count)++] = make_token(p + a, p + e, f, jn);
+            } else { /* open at the cut or the chunk's end */
+                inside = 1;
+                open = p + a;
+                open_flags = f;
+                open_joined = jn;
+            }
+        }
+        if (hard) {
+            /* From the cut on (from the open word's start, if one is open there), a
+             * character at a time, to a word's end at or past this chunk's end. */
+            p = scalar_words(s, len, inside ? open : p + cut, p + n, toks, count, true);
+            word = inside = cyr = 0;
+            continue;
+        }
+        word = w >> 63;
+        cyr = lead >> 63;
+        p += n;
+    }
+    if (inside) /* a word up to the text's end, which fell on a chunk's end */
+        toks[(*count)++] = make_token(open, len, open_flags, open_joined);
+}
+#endif
+
+int replylint__tokenize_reuse(const char *s, size_t len, rl_token **out, size_t *cap_out, size_t *n)
+{
+    return replylint__tokenize_with(s, len, out, cap_out, n, true);
+}
+
+int replylint__tokenize_with(const char *s, size_t len, rl_token **out, size_t *cap_out, size_t *n,
+                             bool blocks)
+{
+    /* At most one word per two bytes (a word and what ends it): allocated once, so a long
+     * reply does not grow the array through a chain of copies; the pages past the last
+     * word are never touched. */
+    size_t cap = len / 2 + 1, count = 0;
+    rl_token *toks = *out;
+    *n = 0;
+    if (*cap_out >= cap) {
+        cap = *cap_out;
+    } else {
+        free(toks);
+        *out = NULL;
+        *cap_out = 0;
+        if (!(toks = malloc(cap * sizeof(*toks))))
+            return -1;
+    }
+#if defined(CHUNKS)
+    if (blocks)
+        chunk_words(s, len, toks, &count);
+    else
+#endif
+        scalar_words(s, len, 0, len, toks, &count, blocks);
     *out = toks;
     *cap_out = cap;
     *n = count;

@@ -701,44 +701,40 @@ START_TEST(ascii_blocks)
 }
 END_TEST
 
-/* Words are found sixteen bytes at a time where sixteen bytes remain, and a byte at a time
- * otherwise: both ways must give the same words, with the same scripts, digit and joined
- * flags, on text of every mix (long runs that cross a block, a Cyrillic letter split by a
- * block's end, joiners, marks, other scripts, digits). */
+/* Words are read off bit masks of 64-byte chunks, with a character at a time from the first
+ * character the masks do not know, or a character at a time throughout: both ways must give
+ * the same words, with the same scripts, digit and joined flags, on text of every mix (long
+ * runs that cross a chunk, a Cyrillic letter split by a chunk's end, joiners, the
+ * punctuation the masks know and characters they do not, marks, other scripts, digits). */
 START_TEST(tokens_both_ways)
 {
-    static const char *const pieces[] = {"a",
-                                         "Z",
-                                         "7",
-                                         " ",
-                                         "  ",
-                                         ",",
-                                         ".",
-                                         "'",
-                                         "-",
-                                         "_",
-                                         "\xD0\xB4",
-                                         "\xD1\x8F",
-                                         "\xD0\x81",
-                                         "\xCC\x81",
-                                         "\xC3\xA9",
-                                         "\xCE\xB1",
-                                         "\xE2\x80\x94",
-                                         "\xF0\x9F\x98\x80",
-                                         "\xD2\x83",
-                                         "abcdefghijklmnopq",
-                                         "0123456789",
-                                         "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82",
-                                         "don't",
-                                         "e-mail",
-                                         "\n"};
+    static const char *const pieces[] = {
+        "a", "Z", "7", " ", "  ", ",", ".", "'", "-", "_", "\xD0\xB4", "\xD1\x8F", "\xD0\x81",
+        "\xCC\x81", "\xC3\xA9", "\xCE\xB1", "\xE2\x80\x94", "\xF0\x9F\x98\x80", "\xD2\x83",
+        "abcdefghijklmnopq", "0123456789", "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82",
+        "don't", "e-mail", "\n", "\xC2\xAB", "\xC2\xBB", "\xC2\xB7", "\xC2\xA9", "\xE2\x80\x93",
+        "\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x99", "\xE3\x81\x84",
+        "\xD0\xBB\xD0\xB0\xD0\xBA-\xD0\xBE", "it's",
+        /* words longer than a chunk, joined inside */
+        "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz-"
+        "abcdefghijklmnopqrstuvwxyz",
+        "\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4"
+        "\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4"
+        "\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4"
+        "\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4'"
+        "\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4"
+        "\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4\xD0\xB4"};
     enum { N = sizeof(pieces) / sizeof(pieces[0]) };
-    char text[600];
+    char text[64 + 120 * 80]; /* spaces, then 120 pieces of at most 80 bytes */
     unsigned seed = 777;
     rl_token *a = NULL, *b = NULL;
     size_t cap_a = 0, cap_b = 0, total = 0;
     for (int round = 0; round < 20000; round++) {
-        size_t len = random_mix(text, pieces, N, 40, &seed);
+        /* Some long enough for several chunks, and each after 0-63 spaces, so that any
+         * character falls on a chunk's edge. */
+        size_t pad = (size_t)round % 64;
+        memset(text, ' ', pad);
+        size_t len = pad + random_mix(text + pad, pieces, N, round % 8 ? 40 : 120, &seed);
         size_t na = 0, nb = 0;
         ck_assert_int_eq(replylint__tokenize_with(text, len, &a, &cap_a, &na, true), 0);
         ck_assert_int_eq(replylint__tokenize_with(text, len, &b, &cap_b, &nb, false), 0);
