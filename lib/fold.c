@@ -370,7 +370,103 @@ int replylint__fold(rl_folded *out, const char *text, size_t len)
     return replylint__fold_reuse(out, text, len, NULL);
 }
 
+#if defined(__SSE2__)
+/* Fold the sixteen bytes at p (the text's bytes i..i+15) into d and their map entries into
+ * m, if they are ASCII and whole two-byte Cyrillic letters, the byte after them is ASCII or
+ * a Cyrillic lead (no mark to compose with the last letter), and no white space needs
+ * collapsing (*ws: the byte before was white space; updated).  False, with nothing
+ * written, otherwise.  Cyrillic is folded as rl_cyr has it, by arithmetic on the bytes:
+ * after D0, 80..8F -> D1 90..9F (but 81, «Ё» -> D0 B5), 90..9F -> D0 B0..BF, A0..AF -> D1
+ * 80..8F; after D1, 91 («ё») -> D0 B5 and A0..BF to the odd (lower-case) one. */
+static inline bool fold_block16(const unsigned char *p, size_t i, char *d, uint32_t *m, int *ws)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    unsigned high = (unsigned)_mm_movemask_epi8(v);
+    __m128i lead_v =
+        _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xFE)), _mm_set1_epi8((char)0xD0));
+    __m128i cont_v =
+        _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xC0)), _mm_set1_epi8((char)0x80));
+    if (high) {
+        unsigned lead = (unsigned)_mm_movemask_epi8(lead_v),
+                 cont = (unsigned)_mm_movemask_epi8(cont_v);
+        if ((lead & 0x8000) || cont != lead << 1 || high != (lead | cont))
+            return false;
+    }
+    if (p[16] >= 0x80 && (p[16] & 0xFE) != 0xD0)
+        return false;
+    __m128i space =
+        _mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '\t'))),
+                                    _mm_set1_epi8((char)(-128 + 5))), /* \t \n \v \f \r */
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+    unsigned sp = (unsigned)_mm_movemask_epi8(space);
+    if (sp & (sp << 1 | (unsigned)*ws))
+        return false;
+    __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 'A'))),
+                                   _mm_set1_epi8((char)(-128 + 26)));
+    __m128i f = _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+    f = _mm_or_si128(_mm_andnot_si128(space, f), _mm_and_si128(space, _mm_set1_epi8(' ')));
+    __m128i at = _mm_add_epi32(_mm_set1_epi32((int)i), _mm_setr_epi32(0, 1, 2, 3));
+    if (!high) {
+        _mm_storeu_si128((__m128i *)(void *)d, f);
+        for (int q = 0; q < 4; q++) {
+            _mm_storeu_si128((__m128i *)(void *)(m + 4 * q), at);
+            at = _mm_add_epi32(at, _mm_set1_epi32(4));
+        }
+        *ws = (int)(sp >> 15);
+        return true;
+    }
+    /* Second bytes (their lead in prev) and leads (their second byte in next). */
+    __m128i prev = _mm_slli_si128(v, 1), next = _mm_srli_si128(v, 1);
+    __m128i after_d0 = _mm_cmpeq_epi8(prev, _mm_set1_epi8((char)0xD0));
+    __m128i after_d1 = _mm_cmpeq_epi8(prev, _mm_set1_epi8((char)0xD1));
+    __m128i top = _mm_and_si128(v, _mm_set1_epi8((char)0xF0));
+    __m128i r8 = _mm_cmpeq_epi8(top, _mm_set1_epi8((char)0x80));
+    __m128i r9 = _mm_cmpeq_epi8(top, _mm_set1_epi8((char)0x90));
+    __m128i ra = _mm_cmpeq_epi8(top, _mm_set1_epi8((char)0xA0));
+    __m128i rb = _mm_cmpeq_epi8(top, _mm_set1_epi8((char)0xB0));
+    __m128i delta =
+        _mm_and_si128(after_d0, _mm_or_si128(_mm_or_si128(_mm_and_si128(r8, _mm_set1_epi8(0x10)),
+                                                          _mm_and_si128(r9, _mm_set1_epi8(0x20))),
+                                             _mm_and_si128(ra, _mm_set1_epi8((char)0xE0))));
+    f = _mm_add_epi8(f, delta);
+    f = _mm_or_si128(
+        f, _mm_and_si128(after_d1, _mm_and_si128(_mm_or_si128(ra, rb), _mm_set1_epi8(1))));
+    __m128i yo =
+        _mm_or_si128(_mm_and_si128(after_d0, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0x81))),
+                     _mm_and_si128(after_d1, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0x91))));
+    f = _mm_or_si128(_mm_andnot_si128(yo, f), _mm_and_si128(yo, _mm_set1_epi8((char)0xB5)));
+    /* Leads: D0 before 80..8F (not 81) or A0..AF becomes D1; D1 before 91 becomes D0. */
+    __m128i ntop = _mm_and_si128(next, _mm_set1_epi8((char)0xF0));
+    __m128i to_d1 = _mm_and_si128(
+        _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xD0)),
+        _mm_or_si128(_mm_andnot_si128(_mm_cmpeq_epi8(next, _mm_set1_epi8((char)0x81)),
+                                      _mm_cmpeq_epi8(ntop, _mm_set1_epi8((char)0x80))),
+                     _mm_cmpeq_epi8(ntop, _mm_set1_epi8((char)0xA0))));
+    __m128i to_d0 = _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xD1)),
+                                  _mm_cmpeq_epi8(next, _mm_set1_epi8((char)0x91)));
+    f = _mm_sub_epi8(f, to_d1); /* -(-1) */
+    f = _mm_add_epi8(f, to_d0); /* + (-1) */
+    _mm_storeu_si128((__m128i *)(void *)d, f);
+    /* A second byte maps to its letter's first. */
+    __m128i one = _mm_and_si128(cont_v, _mm_set1_epi8(1)), zero = _mm_setzero_si128();
+    __m128i lo = _mm_unpacklo_epi8(one, zero), hi = _mm_unpackhi_epi8(one, zero);
+    __m128i back[4] = {_mm_unpacklo_epi16(lo, zero), _mm_unpackhi_epi16(lo, zero),
+                       _mm_unpacklo_epi16(hi, zero), _mm_unpackhi_epi16(hi, zero)};
+    for (int q = 0; q < 4; q++) {
+        _mm_storeu_si128((__m128i *)(void *)(m + 4 * q), _mm_sub_epi32(at, back[q]));
+        at = _mm_add_epi32(at, _mm_set1_epi32(4));
+    }
+    *ws = (int)(sp >> 15);
+    return true;
+}
+#endif
+
 int replylint__fold_reuse(rl_folded *out, const char *text, size_t len, size_t *bad)
+{
+    return replylint__fold_with(out, text, len, bad, true);
+}
+
+int replylint__fold_with(rl_folded *out, const char *text, size_t len, size_t *bad, bool blocks)
 {
     int fail = -1;
     out->len = 0;
@@ -396,6 +492,9 @@ int replylint__fold_reuse(rl_folded *out, const char *text, size_t len, size_t *
 
     /* The hot loop keeps the output state in locals: stores through char * may alias the
      * struct, which would force reloads after every byte. */
+#if !defined(__SSE2__)
+    (void)blocks;
+#endif
     const unsigned char *p = (const unsigned char *)text;
     char *d = o.s;
     uint32_t *m = o.map;
@@ -410,43 +509,22 @@ int replylint__fold_reuse(rl_folded *out, const char *text, size_t len, size_t *
             m = o.map;
             cap = o.cap;
         }
+#if defined(__SSE2__)
+        /* Sixteen bytes at a time while they hold only ASCII and whole two-byte Cyrillic
+         * letters (U+0400..U+047F), the byte after them cannot start a mark, and no two
+         * white-space bytes meet (nothing to collapse): fold_block16. */
+        while (blocks && len - i > 16 && cap - k > 16 &&
+               fold_block16(p + i, i, d + k, m + k, &ws)) {
+            k += 16;
+            i += 16;
+        }
+#endif
         unsigned c = p[i];
         if (c < 0x80) {
             /* ASCII followed by ASCII: no mark can follow, and each byte writes at most one.
              * The byte is always stored and k advances unless it is a second space, which
              * spares a mispredicted branch at every word boundary.  The loop stops on an
              * ASCII byte, which the code below folds after looking further ahead. */
-#if defined(__SSE2__)
-            /* Sixteen bytes at a time while they and the byte after them are ASCII and no
-             * two white-space bytes meet (nothing to collapse): upper case to lower, white
-             * space to ' ', and sixteen map entries in four stores. */
-            while (len - i > 16 && cap - k > 16) {
-                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-                if (_mm_movemask_epi8(v) || p[i + 16] >= 0x80)
-                    break;
-                __m128i space = _mm_or_si128(
-                    _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '\t'))),
-                                   _mm_set1_epi8((char)(-128 + 5))), /* \t \n \v \f \r */
-                    _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
-                unsigned sp = (unsigned)_mm_movemask_epi8(space);
-                if (sp & (sp << 1 | (unsigned)ws))
-                    break;
-                __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 'A'))),
-                                               _mm_set1_epi8((char)(-128 + 26)));
-                __m128i f = _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
-                f = _mm_or_si128(_mm_andnot_si128(space, f),
-                                 _mm_and_si128(space, _mm_set1_epi8(' ')));
-                _mm_storeu_si128((__m128i *)(void *)(d + k), f);
-                __m128i at = _mm_add_epi32(_mm_set1_epi32((int)i), _mm_setr_epi32(0, 1, 2, 3));
-                for (int q = 0; q < 4; q++) {
-                    _mm_storeu_si128((__m128i *)(void *)(m + k + 4 * q), at);
-                    at = _mm_add_epi32(at, _mm_set1_epi32(4));
-                }
-                k += 16;
-                i += 16;
-                ws = (int)(sp >> 15);
-            }
-#endif
             size_t stop = len - 1;
             if (stop - i > cap - k - 1)
                 stop = i + (cap - k - 1);

@@ -10,6 +10,7 @@
 #ifndef REPLYLINT_FOLD_H
 #define REPLYLINT_FOLD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,10 @@ int replylint__fold(rl_folded *out, const char *text, size_t len);
  * every byte is read anyway, and spares the lint call a pass of its own).  With `bad`
  * NULL, ill-formed bytes fold as replylint__fold says. */
 int replylint__fold_reuse(rl_folded *out, const char *text, size_t len, size_t *bad);
+
+/* replylint__fold_reuse, with the sixteen-byte blocks of ASCII and Cyrillic (SSE2) or, with
+ * `blocks` false, a character at a time throughout: the tests hold the blocks to it. */
+int replylint__fold_with(rl_folded *out, const char *text, size_t len, size_t *bad, bool blocks);
 
 /* Frees members; NULL-safe; the struct itself is the caller's. */
 void replylint__folded_free(rl_folded *f);
