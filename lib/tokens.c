@@ -255,10 +255,15 @@ static inline uint64_t punct_chunk(const unsigned char *p)
     return two | two >> 1 | three | three >> 1 | three >> 2;
 }
 
-/* Bits [0, k), k <= 64. */
+/* Bits [0, k), k <= 64, and bits [k, 64), k < 64, without the branch of a shift by 64. */
 static inline uint64_t below(unsigned k)
 {
-    return k >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << k) - 1;
+    return k ? ((uint64_t)2 << (k - 1)) - 1 : 0;
+}
+
+static inline uint64_t from(unsigned k)
+{
+    return ~(uint64_t)0 << k;
 }
 
 /* A word's flags from the chunk's masks, over the bytes `in`. */
@@ -284,46 +289,59 @@ static void chunk_words(const char *s, size_t len, rl_token *toks, size_t *count
     unsigned char pad[64];
     size_t p = 0;
     while (p < len) {
-        size_t n = len - p < 64 ? len - p : 64;
+        /* The chunk's bit k is byte q + k; bits below `done` were read with the chunk
+         * before.  The tail of a text of 64 bytes or more is the last 64 bytes (no copy);
+         * a shorter text is copied before zero bytes, which no word holds. */
+        size_t q = p, n = 64;
+        unsigned done = 0;
         const unsigned char *at = (const unsigned char *)s + p;
-        if (n < 64) { /* the tail, then zero bytes: no word holds them */
-            memset(pad, 0, sizeof(pad));
-            memcpy(pad, at, n);
-            at = pad;
+        if (len - p < 64) {
+            if (len >= 64) {
+                q = len - 64;
+                done = (unsigned)(p - q);
+                at = (const unsigned char *)s + q;
+            } else {
+                n = len;
+                memset(pad, 0, sizeof(pad));
+                memcpy(pad, at, n);
+                at = pad;
+            }
         }
         chunk_masks m;
         classify_chunk(at, &m);
-        uint64_t valid = below((unsigned)n);
+        uint64_t real = below((unsigned)n), valid = real & from(done);
         /* A Cyrillic letter: D0 or D1, then a continuation byte (maybe the next chunk's). */
-        uint64_t next_cont = n == 64 && p + 64 < len && ((unsigned char)s[p + 64] & 0xC0) == 0x80;
-        uint64_t lead = m.lead & (m.cont >> 1 | next_cont << 63) & valid;
-        uint64_t cyr_bytes = lead | lead << 1 | cyr;
+        uint64_t next_cont = q + 64 < len && ((unsigned char)s[q + 64] & 0xC0) == 0x80;
+        uint64_t lead = m.lead & (m.cont >> 1 | next_cont << 63) & real;
+        uint64_t cyr_bytes = lead | lead << 1 | (done ? 0 : cyr);
         uint64_t other = m.high & ~cyr_bytes & valid;
         if (other)
             other &= ~punct_chunk(at);
-        uint64_t w = (m.letter | m.digit | cyr_bytes) & valid;
+        uint64_t w = (m.letter | m.digit | cyr_bytes) & real;
         uint64_t j = m.joiner & valid;
-        uint64_t joins = j & (w << 1 | word) & w >> 1;
+        uint64_t joins = j & (w << 1 | (done ? 0 : word)) & w >> 1;
         /* Where the masks stop knowing: another character, a joiner next to one, a joiner
-         * in a full chunk's last place (what follows it is the next chunk's). */
+         * in the last place with more text after it (in the next chunk). */
         uint64_t hard =
-            other | (j & (other << 1 | other >> 1)) | (n == 64 ? j & (uint64_t)1 << 63 : 0);
+            other | (j & (other << 1 | other >> 1)) | (q + 64 < len ? j & (uint64_t)1 << 63 : 0);
         unsigned cut = hard ? (unsigned)__builtin_ctzll(hard) : 64;
-        uint64_t ww = w | joins, before = ww << 1 | inside;
-        uint64_t starts = ww & ~before & below(cut), ends = ~ww & before & below(cut);
+        /* Whether the byte before each is inside a word: at `done`, as the chunk before (or
+         * scalar_words, which leaves no word open) left it. */
+        uint64_t ww = w | joins, before = (ww << 1 & ~((uint64_t)1 << done)) | inside << done;
+        uint64_t keep = valid & below(cut);
+        uint64_t starts = ww & ~before & keep, ends = ~ww & before & keep;
         if (inside) {
             if (ends) { /* the open word ends in this chunk */
                 unsigned e = (unsigned)__builtin_ctzll(ends);
                 ends &= ends - 1;
-                uint64_t in = below(e);
+                uint64_t in = below(e) & valid;
                 toks[(*count)++] =
-                    make_token(open, p + e, open_flags | flags_in(in, m.letter, cyr_bytes, m.digit),
+                    make_token(open, q + e, open_flags | flags_in(in, m.letter, cyr_bytes, m.digit),
                                open_joined | ((joins & in) != 0));
                 inside = 0;
             } else {
-                uint64_t in = below(cut);
-                open_flags |= flags_in(in, m.letter, cyr_bytes, m.digit);
-                open_joined |= (joins & in) != 0;
+                open_flags |= flags_in(keep, m.letter, cyr_bytes, m.digit);
+                open_joined |= (joins & keep) != 0;
             }
         }
         while (starts) {
@@ -331,13 +349,13 @@ static void chunk_words(const char *s, size_t len, rl_token *toks, size_t *count
             starts &= starts - 1;
             unsigned e = ends ? (unsigned)__builtin_ctzll(ends) : cut;
             ends &= ends - 1;
-            uint64_t in = below(e) & ~below(a);
+            uint64_t in = below(e) & from(a);
             unsigned f = flags_in(in, m.letter, cyr_bytes, m.digit), jn = (joins & in) != 0;
             if (e < cut) {
-                toks[(*count)++] = make_token(p + a, p + e, f, jn);
+                toks[(*count)++] = make_token(q + a, q + e, f, jn);
             } else { /* open at the cut or the chunk's end */
                 inside = 1;
-                open = p + a;
+                open = q + a;
                 open_flags = f;
                 open_joined = jn;
             }
@@ -345,13 +363,13 @@ static void chunk_words(const char *s, size_t len, rl_token *toks, size_t *count
         if (hard) {
             /* From the cut on (from the open word's start, if one is open there), a
              * character at a time, to a word's end at or past this chunk's end. */
-            p = scalar_words(s, len, inside ? open : p + cut, p + n, toks, count, true);
+            p = scalar_words(s, len, inside ? open : q + cut, q + n, toks, count, true);
             word = inside = cyr = 0;
             continue;
         }
         word = w >> 63;
         cyr = lead >> 63;
-        p += n;
+        p = q + n;
     }
     if (inside) /* a word up to the text's end, which fell on a chunk's end */
         toks[(*count)++] = make_token(open, len, open_flags, open_joined);
