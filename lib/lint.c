@@ -1318,35 +1318,70 @@ static size_t caps_letters(const lint_ctx *c, size_t i, uint8_t script)
     return letters;
 }
 
+/* Which of tokens [from, from + n) (n <= 64) may be shouts, as bit i - from: those that
+ * caps_letters does not turn down at their first byte, nor by their length (each capital
+ * folds to one byte at least); all of them with min_letters 0, where caps_letters turns
+ * down none.  Without a branch per word: one in five or so starts with a capital, and
+ * which one was a branch guessed wrong. */
+static uint64_t shout_candidates(const lint_ctx *c, size_t from, size_t n, uint8_t script,
+                                 unsigned min_letters)
+{
+    uint64_t bits = 0;
+    const unsigned char *text = (const unsigned char *)c->text;
+    for (size_t k = 0; k < n; k++) {
+        const rl_token *t = &c->toks[from + k];
+        size_t s = orig_of(c, t->start);
+        unsigned b0 = text[s], b1 = s + 1 < c->len ? text[s + 1] : 0;
+        bool lower =
+            ((b0 - 'a') < 26u) | ((b0 == 0xD0) & (b1 >= 0xB0)) | ((b0 == 0xD1) & (b1 < 0xA0));
+        bool maybe = (min_letters == 0) | (!lower & !t->has_digit & (t->script == script) &
+                                           (t->end - t->start >= min_letters));
+        bits |= (uint64_t)maybe << k;
+    }
+    return bits;
+}
+
+/* Token i, if it is a shout, as a finding. */
+static int shout_at(lint_ctx *c, const replylint_rule *r, word_context *wc, size_t i,
+                    uint8_t script)
+{
+    if (caps_letters(c, i, script) < r->min_letters)
+        return 0;
+    const rl_token *t = &c->toks[i];
+    size_t s = orig_of(c, t->start), e = orig_of(c, t->end);
+    if (allowed(r, c->folded.s + t->start, t->end - t->start))
+        return 0;
+    if (not_a_shout(c, wc, s))
+        return 0;
+    /* The word in lower case, from the original so «ё» stays «ё». */
+    char *low = replylint__report_buf(c->report, (e - s) * 2 + 1);
+    if (!low)
+        return -1;
+    size_t o = 0;
+    for (size_t k = s; k < e;) {
+        size_t w;
+        uint32_t cp = replylint__utf8_decode(c->text, c->len, k, &w);
+        o += replylint__utf8_encode((uint32_t)u_tolower((UChar32)cp), low + o);
+        k += w;
+    }
+    low[o] = '\0';
+    const char *sugg[1] = {low};
+    /* The lower-case word, not re-capitalised: emit() would copy the capitals back. */
+    return emit_shaped(c, r, s, e, sugg, 1, CASE_AS_IS);
+}
+
 static int rule_shouting(lint_ctx *c, const replylint_rule *r)
 {
     uint8_t script = c->lang == REPLYLINT_LANG_RU ? RL_SCRIPT_CYRILLIC : RL_SCRIPT_LATIN;
     word_context wc = {0, 0, false, 0, 0, -1, 0, 0, 0, 0};
-    for (size_t i = 0; i < c->n_toks; i++) {
-        if (caps_letters(c, i, script) < r->min_letters)
-            continue;
-        const rl_token *t = &c->toks[i];
-        size_t s = orig_of(c, t->start), e = orig_of(c, t->end);
-        if (allowed(r, c->folded.s + t->start, t->end - t->start))
-            continue;
-        if (not_a_shout(c, &wc, s))
-            continue;
-        /* The word in lower case, from the original so «ё» stays «ё». */
-        char *low = replylint__report_buf(c->report, (e - s) * 2 + 1);
-        if (!low)
-            return -1;
-        size_t o = 0;
-        for (size_t k = s; k < e;) {
-            size_t w;
-            uint32_t cp = replylint__utf8_decode(c->text, c->len, k, &w);
-            o += replylint__utf8_encode((uint32_t)u_tolower((UChar32)cp), low + o);
-            k += w;
+    for (size_t base = 0; base < c->n_toks; base += 64) {
+        size_t n = c->n_toks - base < 64 ? c->n_toks - base : 64;
+        for (uint64_t cand = shout_candidates(c, base, n, script, r->min_letters); cand;
+             cand &= cand - 1) {
+            size_t i = base + replylint__lowest_bit(cand);
+            if (shout_at(c, r, &wc, i, script) != 0)
+                return -1;
         }
-        low[o] = '\0';
-        const char *sugg[1] = {low};
-        /* The lower-case word, not re-capitalised: emit() would copy the capitals back. */
-        if (emit_shaped(c, r, s, e, sugg, 1, CASE_AS_IS) != 0)
-            return -1;
     }
     return 0;
 }
