@@ -1155,90 +1155,111 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
     int rc = 0;
 #define FLAGS(k) ((k) < n_toks ? slot_at[k] >> SCAN_FLAG_SHIFT : 0)
     size_t after_any = 0; /* the first word past i that may follow the wildcard's chain */
-    for (size_t i = 0; i < n_toks && rc == 0; i++) {
-        /* The wildcard's node is worth a visit only if one of the next words may go on from
-         * its chain (see derive_scan_tables). */
-        bool visit_any = any && ix->any_always;
-        if (any && !visit_any) {
-            if (after_any <= i)
-                for (after_any = i + 1; after_any < n_toks; after_any++)
-                    if (FLAGS(after_any) & RL_SLOT_AFTER_ANY)
-                        break;
-            visit_any = after_any < n_toks && after_any - i <= ix->any_reach;
+    for (size_t base = 0; base < n_toks && rc == 0; base += 64) {
+        /* The words that may start a walk, 64 at a time and without a branch per word (which
+         * one starts a phrase was a branch guessed wrong): a word that starts phrases, and
+         * one that a word allowed after the wildcard follows closely enough (the test below
+         * decides each of these as before).  The rest cannot: the loop skips them. */
+        size_t stop = n_toks - base < 64 ? n_toks : base + 64, aa = SIZE_MAX;
+        for (size_t k = stop; any && k < n_toks && k - stop <= ix->any_reach; k++)
+            if (FLAGS(k) & RL_SLOT_AFTER_ANY) {
+                aa = k;
+                break;
+            }
+        uint64_t cand = 0;
+        for (size_t k = stop; k-- > base;) {
+            uint32_t f = FLAGS(k);
+            bool maybe = ((f & (RL_SLOT_ALONE | RL_SLOT_STARTS)) != 0) |
+                         ((any != 0) & (ix->any_always | (aa - k <= ix->any_reach)));
+            cand |= (uint64_t)maybe << (k - base);
+            aa = f & RL_SLOT_AFTER_ANY ? k : aa;
         }
-        /* A word that starts phrases, and needs the next words to go on: only if its
-         * slots pair with those of the next word, or of the one after (a wildcard). */
-        uint32_t flags = FLAGS(i);
-        if (!visit_any && !(flags & RL_SLOT_ALONE)) {
-            size_t j = flags & RL_SLOT_STARTS && i + 1 < n_toks
-                           ? phrase_next(folded, toks, n_toks, i + 1)
-                           : n_toks;
-            bool pair = j < n_toks && may_pair(ix, SLOTS(i), slot_at[j], SLOTS(j), false);
-            if (!pair && flags & RL_SLOT_WILD && j + 1 < n_toks) {
-                size_t k = phrase_next(folded, toks, n_toks, j + 1);
-                pair = k < n_toks && may_pair(ix, SLOTS(i), slot_at[k], SLOTS(k), true);
+        for (; cand && rc == 0; cand &= cand - 1) {
+            size_t i = base + replylint__lowest_bit(cand);
+            /* The wildcard's node is worth a visit only if one of the next words may go on from
+             * its chain (see derive_scan_tables). */
+            bool visit_any = any && ix->any_always;
+            if (any && !visit_any) {
+                if (after_any <= i)
+                    for (after_any = i + 1; after_any < n_toks; after_any++)
+                        if (FLAGS(after_any) & RL_SLOT_AFTER_ANY)
+                            break;
+                visit_any = after_any < n_toks && after_any - i <= ix->any_reach;
             }
-            if (!pair)
-                continue;
-        }
-        size_t sp = 0, budget = SCAN_BUDGET;
-        stack[sp++] = (struct frame){0, (uint32_t)i};
-        while (sp > 0) {
-            struct frame f = stack[--sp];
-            if (f.next > i) {
-                for (uint32_t t = 0; t < ix->term_count[f.node]; t++) {
-                    if (RL_GROW(*hits, *cap_hits, *n_hits + 1) != 0) {
-                        rc = -1;
-                        break;
-                    }
-                    (*hits)[(*n_hits)++] =
-                        (rl_hit){ix->terms[ix->term_first[f.node] + t], toks[i].start,
-                                 toks[f.next - 1].end, (uint32_t)i, f.next - (uint32_t)i};
+            /* A word that starts phrases, and needs the next words to go on: only if its
+             * slots pair with those of the next word, or of the one after (a wildcard). */
+            uint32_t flags = FLAGS(i);
+            if (!visit_any && !(flags & RL_SLOT_ALONE)) {
+                size_t j = flags & RL_SLOT_STARTS && i + 1 < n_toks
+                               ? phrase_next(folded, toks, n_toks, i + 1)
+                               : n_toks;
+                bool pair = j < n_toks && may_pair(ix, SLOTS(i), slot_at[j], SLOTS(j), false);
+                if (!pair && flags & RL_SLOT_WILD && j + 1 < n_toks) {
+                    size_t k = phrase_next(folded, toks, n_toks, j + 1);
+                    pair = k < n_toks && may_pair(ix, SLOTS(i), slot_at[k], SLOTS(k), true);
                 }
+                if (!pair)
+                    continue;
             }
-            size_t j = f.next;
-            if (j >= n_toks || f.next - i >= ix->max_words)
-                continue;
-            /* Words of a phrase are separated by white space only, except that a polite
-             * «, пожалуйста,» / ", please," may stand between two of them. */
-            if (j > i && (j = phrase_next(folded, toks, n_toks, j)) == n_toks)
-                continue;
-            const uint32_t *sl = SLOTS(j);
-            /* A word that fills thousands of slots (rules made of alternations of one
-             * common word) must not make a reply quadratic: each start word gets a bounded
-             * number of edge lookups, far beyond what real rule sets use. */
-            if (budget < sl[0] + 1) {
-                *truncated = true; /* the report says findings may be missing */
-                continue;
-            }
-            budget -= sl[0] + 1;
-            uint32_t next = (uint32_t)(j + 1), any_child = 0;
-            if (f.node == 0) {
-                for (uint32_t k = 0; k < sl[0]; k++)
-                    if (ix->root_child[sl[1 + k]])
-                        push_frame(stack, &sp, ix->root_child[sl[1 + k]], next, truncated);
-                any_child = visit_any ? any : 0;
-            } else {
-                /* Both lists ascend: walk them together, the edges by binary search.  The
-                 * defaults' nodes have at most 28 edges, but a team's alternation after
-                 * one word may give a node thousands, and the budget counts slots only. */
-                uint32_t e = ix->edge_first[f.node], end = ix->edge_first[f.node + 1];
-                for (uint32_t k = 0; k < sl[0] && e < end; k++) {
-                    for (uint32_t hi = end; e < hi;) {
-                        uint32_t mid = e + (hi - e) / 2;
-                        if (ix->edge_slot[mid] < sl[1 + k])
-                            e = mid + 1;
-                        else
-                            hi = mid;
+            size_t sp = 0, budget = SCAN_BUDGET;
+            stack[sp++] = (struct frame){0, (uint32_t)i};
+            while (sp > 0) {
+                struct frame f = stack[--sp];
+                if (f.next > i) {
+                    for (uint32_t t = 0; t < ix->term_count[f.node]; t++) {
+                        if (RL_GROW(*hits, *cap_hits, *n_hits + 1) != 0) {
+                            rc = -1;
+                            break;
+                        }
+                        (*hits)[(*n_hits)++] =
+                            (rl_hit){ix->terms[ix->term_first[f.node] + t], toks[i].start,
+                                     toks[f.next - 1].end, (uint32_t)i, f.next - (uint32_t)i};
                     }
-                    if (e < end && ix->edge_slot[e] == sl[1 + k])
-                        push_frame(stack, &sp, ix->edge_child[e], next, truncated);
                 }
-                if (end > ix->edge_first[f.node] && ix->edge_slot[end - 1] == RL_SLOT_ANY)
-                    any_child = ix->edge_child[end - 1];
+                size_t j = f.next;
+                if (j >= n_toks || f.next - i >= ix->max_words)
+                    continue;
+                /* Words of a phrase are separated by white space only, except that a polite
+                 * «, пожалуйста,» / ", please," may stand between two of them. */
+                if (j > i && (j = phrase_next(folded, toks, n_toks, j)) == n_toks)
+                    continue;
+                const uint32_t *sl = SLOTS(j);
+                /* A word that fills thousands of slots (rules made of alternations of one
+                 * common word) must not make a reply quadratic: each start word gets a bounded
+                 * number of edge lookups, far beyond what real rule sets use. */
+                if (budget < sl[0] + 1) {
+                    *truncated = true; /* the report says findings may be missing */
+                    continue;
+                }
+                budget -= sl[0] + 1;
+                uint32_t next = (uint32_t)(j + 1), any_child = 0;
+                if (f.node == 0) {
+                    for (uint32_t k = 0; k < sl[0]; k++)
+                        if (ix->root_child[sl[1 + k]])
+                            push_frame(stack, &sp, ix->root_child[sl[1 + k]], next, truncated);
+                    any_child = visit_any ? any : 0;
+                } else {
+                    /* Both lists ascend: walk them together, the edges by binary search.  The
+                     * defaults' nodes have at most 28 edges, but a team's alternation after
+                     * one word may give a node thousands, and the budget counts slots only. */
+                    uint32_t e = ix->edge_first[f.node], end = ix->edge_first[f.node + 1];
+                    for (uint32_t k = 0; k < sl[0] && e < end; k++) {
+                        for (uint32_t hi = end; e < hi;) {
+                            uint32_t mid = e + (hi - e) / 2;
+                            if (ix->edge_slot[mid] < sl[1 + k])
+                                e = mid + 1;
+                            else
+                                hi = mid;
+                        }
+                        if (e < end && ix->edge_slot[e] == sl[1 + k])
+                            push_frame(stack, &sp, ix->edge_child[e], next, truncated);
+                    }
+                    if (end > ix->edge_first[f.node] && ix->edge_slot[end - 1] == RL_SLOT_ANY)
+                        any_child = ix->edge_child[end - 1];
+                }
+                if (any_child)
+                    push_frame(stack, &sp, any_child, next, truncated);
             }
-            if (any_child)
-                push_frame(stack, &sp, any_child, next, truncated);
         }
     }
 #undef FLAGS
