@@ -7,6 +7,21 @@
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
+/* Rounds for a randomized comparison of a fast path with its reference: a tenth under
+ * valgrind, which is there to check memory, not the coverage the native run gives. */
+static inline int random_rounds(int n)
+{
+    return RUNNING_ON_VALGRIND ? n / 10 : n;
+}
 
 /* Compile a rule set from one YAML text, without the defaults. */
 static inline replylint_ruleset *rules_from(const char *yaml, replylint_error *err)
