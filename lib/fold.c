@@ -512,8 +512,10 @@ int replylint__fold_with(rl_folded *out, const char *text, size_t len, size_t *b
 #if defined(__SSE2__)
         /* Sixteen bytes at a time while they hold only ASCII and whole two-byte Cyrillic
          * letters (U+0400..U+047F), the byte after them cannot start a mark, and no two
-         * white-space bytes meet (nothing to collapse): fold_block16. */
-        while (blocks && len - i > 16 && cap - k > 16 &&
+         * white-space bytes meet (nothing to collapse): fold_block16.  Two bytes of room
+         * are left for the letter the code below may write (the checked room above is
+         * used up when U+FFFD for ill-formed bytes has grown the text). */
+        while (blocks && len - i > 16 && cap - k >= 18 &&
                fold_block16(p + i, i, d + k, m + k, &ws)) {
             k += 16;
             i += 16;
