@@ -14,6 +14,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0 /* no valgrind headers: never under it, as far as we know */
+#endif
 
 /* ---- errors (error.c) ---------------------------------------------------------------- */
 
@@ -36,6 +44,14 @@ int replylint__error_at(replylint_error *err, int status, const char *source, ui
 /* Grow *p (an array of elem-sized items with capacity *cap) to hold at least n items. */
 int replylint__grow(void **p, size_t *cap, size_t n, size_t elem);
 #define RL_GROW(arr, cap, n) replylint__grow((void **)&(arr), &(cap), (n), sizeof(*(arr)))
+
+/* The high bit of each of the eight bytes of v that equals b, and no other bit: exact per
+ * byte (no borrow runs from one byte into the next). */
+static inline uint64_t replylint__byte_eq(uint64_t v, unsigned char b)
+{
+    uint64_t t = v ^ (0x0101010101010101ULL * b);
+    return ~(((t & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL) | t) & 0x8080808080808080ULL;
+}
 
 /* The index of the lowest set bit of x (x != 0). */
 static inline unsigned replylint__lowest_bit(uint64_t x)

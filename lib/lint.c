@@ -1290,19 +1290,14 @@ static bool in_quotes(const lint_ctx *c, size_t s)
 }
 
 /* Capital letters in token i, or 0 if it has a lower-case letter, a digit or another
- * script than the reply's (IE9, RUTUBE in a Russian reply: names, not shouts). */
+ * script than the reply's (IE9, RUTUBE in a Russian reply: names, not shouts).  Most words
+ * never get here: shout_candidates turns down those that start with a lower-case letter. */
 static size_t caps_letters(const lint_ctx *c, size_t i, uint8_t script)
 {
     const rl_token *t = &c->toks[i];
     if (t->has_digit || t->script != script)
         return 0;
-    size_t s = orig_of(c, t->start), e = orig_of(c, t->end);
-    /* Most words start with a lower-case letter: skip them without a Unicode lookup. */
-    unsigned char b0 = (unsigned char)c->text[s],
-                  b1 = s + 1 < c->len ? (unsigned char)c->text[s + 1] : 0;
-    if ((b0 >= 'a' && b0 <= 'z') || (b0 == 0xD0 && b1 >= 0xB0) || (b0 == 0xD1 && b1 < 0xA0))
-        return 0;
-    size_t letters = 0;
+    size_t s = orig_of(c, t->start), e = orig_of(c, t->end), letters = 0;
     for (size_t k = s; k < e;) {
         size_t w;
         uint32_t cp = replylint__utf8_decode(c->text, c->len, k, &w);
@@ -1319,10 +1314,10 @@ static size_t caps_letters(const lint_ctx *c, size_t i, uint8_t script)
 }
 
 /* Which of tokens [from, from + n) (n <= 64) may be shouts, as bit i - from: those that
- * caps_letters does not turn down at their first byte, nor by their length (each capital
- * folds to one byte at least); all of them with min_letters 0, where caps_letters turns
- * down none.  Without a branch per word: one in five or so starts with a capital, and
- * which one was a branch guessed wrong. */
+ * caps_letters would not turn down by their digits, script or first letter (lower case),
+ * nor by their length (each capital folds to one byte at least); all of them with
+ * min_letters 0, where no count is too small.  Without a branch per word: one in five or
+ * so starts with a capital, and which one was a branch guessed wrong. */
 static uint64_t shout_candidates(const lint_ctx *c, size_t from, size_t n, uint8_t script,
                                  unsigned min_letters)
 {

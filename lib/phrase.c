@@ -1154,38 +1154,31 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
     struct frame stack[SCAN_STACK];
     int rc = 0;
 #define FLAGS(k) ((k) < n_toks ? slot_at[k] >> SCAN_FLAG_SHIFT : 0)
-    size_t after_any = 0; /* the first word past i that may follow the wildcard's chain */
     for (size_t base = 0; base < n_toks && rc == 0; base += 64) {
         /* The words that may start a walk, 64 at a time and without a branch per word (which
          * one starts a phrase was a branch guessed wrong): a word that starts phrases, and
-         * one that a word allowed after the wildcard follows closely enough (the test below
-         * decides each of these as before).  The rest cannot: the loop skips them. */
+         * one whose wildcard node is worth a visit (visits: a word that may go on from the
+         * wildcard's chain comes within any_reach words after it; see derive_scan_tables).
+         * The rest cannot start one: the loop skips them.  Swept backwards, aa is the first
+         * such word after k; past this block, only the next any_reach words can matter. */
         size_t stop = n_toks - base < 64 ? n_toks : base + 64, aa = SIZE_MAX;
         for (size_t k = stop; any && k < n_toks && k - stop <= ix->any_reach; k++)
             if (FLAGS(k) & RL_SLOT_AFTER_ANY) {
                 aa = k;
                 break;
             }
-        uint64_t cand = 0;
+        uint64_t cand = 0, visits = 0;
         for (size_t k = stop; k-- > base;) {
             uint32_t f = FLAGS(k);
-            bool maybe = ((f & (RL_SLOT_ALONE | RL_SLOT_STARTS)) != 0) |
-                         ((any != 0) & (ix->any_always | (aa - k <= ix->any_reach)));
+            bool visit = (any != 0) & (ix->any_always | (aa - k <= ix->any_reach));
+            bool maybe = ((f & (RL_SLOT_ALONE | RL_SLOT_STARTS)) != 0) | visit;
             cand |= (uint64_t)maybe << (k - base);
+            visits |= (uint64_t)visit << (k - base);
             aa = f & RL_SLOT_AFTER_ANY ? k : aa;
         }
         for (; cand && rc == 0; cand &= cand - 1) {
             size_t i = base + replylint__lowest_bit(cand);
-            /* The wildcard's node is worth a visit only if one of the next words may go on from
-             * its chain (see derive_scan_tables). */
-            bool visit_any = any && ix->any_always;
-            if (any && !visit_any) {
-                if (after_any <= i)
-                    for (after_any = i + 1; after_any < n_toks; after_any++)
-                        if (FLAGS(after_any) & RL_SLOT_AFTER_ANY)
-                            break;
-                visit_any = after_any < n_toks && after_any - i <= ix->any_reach;
-            }
+            bool visit_any = visits >> (i - base) & 1;
             /* A word that starts phrases, and needs the next words to go on: only if its
              * slots pair with those of the next word, or of the one after (a wildcard). */
             uint32_t flags = FLAGS(i);

@@ -13,14 +13,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

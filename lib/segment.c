@@ -505,13 +505,6 @@ static size_t count_words(const char *s, size_t a, size_t b, size_t most)
 #define RL_LITTLE_ENDIAN 0
 #endif
 
-/* The high bit of each byte of v that equals b; exact per byte (no borrow between them). */
-static inline uint64_t byte_eq(uint64_t v, unsigned char b)
-{
-    uint64_t t = v ^ (0x0101010101010101ULL * b);
-    return ~(((t & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL) | t) & 0x8080808080808080ULL;
-}
-
 /*
  * The signature block: the short lines at the very end that do not end like a sentence
  * («С уважением,» / «Петя Иванов,» / «Служба поддержки клиентов»).  At most four lines of
@@ -558,8 +551,9 @@ static rl_span signature(const char *text, size_t len)
         while (RL_LITTLE_ENDIAN && a >= 8) {
             uint64_t v;
             memcpy(&v, text + a - 8, 8);
-            uint64_t sp = byte_eq(v, ' ') | byte_eq(v, '\t') | byte_eq(v, '\r');
-            if (byte_eq(v, '\n'))
+            uint64_t sp = replylint__byte_eq(v, ' ') | replylint__byte_eq(v, '\t') |
+                          replylint__byte_eq(v, '\r');
+            if (replylint__byte_eq(v, '\n'))
                 break;
             bool top = a == tb || text[a] == ' ' || text[a] == '\t' || text[a] == '\r';
             uint64_t ends = ~sp & (sp >> 8 | (uint64_t)top << 63) & 0x8080808080808080ULL;

@@ -72,24 +72,29 @@ int replylint__tokenize(const char *s, size_t len, rl_token **out, size_t *n)
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #define BLOCK 16
+/* Which of the sixteen bytes v are ASCII letters, ASCII digits and Cyrillic leads (D0, D1),
+ * one bit per byte.  A letter is a byte whose (b | 0x20) lies in 'a'..'z', and a digit one
+ * in '0'..'9': each range test is an add that moves the range to the bottom of the signed
+ * bytes, then one signed compare. */
+static inline void word_bytes16(__m128i v, unsigned *letter, unsigned *digit, unsigned *lead)
+{
+    __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    *letter = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(
+        _mm_add_epi8(lower, _mm_set1_epi8((char)(0x80 - 'a'))), _mm_set1_epi8((char)(-128 + 26))));
+    *digit = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(
+        _mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))), _mm_set1_epi8((char)(-128 + 10))));
+    *lead = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xFE)), _mm_set1_epi8((char)0xD0)));
+}
+
 /* How many of the 16 bytes at p go on with a word: ASCII letters and digits, and two-byte
  * Cyrillic letters whole (a lead byte D0 or D1 and the byte after it; a lead in the last
- * place is left for the next sixteen).  *flags gets ascii_class's bits of those bytes.  A
- * letter is a byte whose (b | 0x20) lies in 'a'..'z', and a digit one in '0'..'9': each
- * range test is an add that moves the range to the bottom of the signed bytes, then one
- * signed compare. */
+ * place is left for the next sixteen).  *flags gets ascii_class's bits of those bytes. */
 static inline unsigned word_run16(const char *p, unsigned *flags)
 {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8((char)(0x80 - 'a'))),
-                                    _mm_set1_epi8((char)(-128 + 26)));
-    __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
-                                   _mm_set1_epi8((char)(-128 + 10)));
-    __m128i lead =
-        _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xFE)), _mm_set1_epi8((char)0xD0));
-    unsigned l = (unsigned)_mm_movemask_epi8(letter), d = (unsigned)_mm_movemask_epi8(digit);
-    unsigned cyr = (unsigned)_mm_movemask_epi8(lead) & 0x7FFF;
+    unsigned l, d, cyr;
+    word_bytes16(_mm_loadu_si128((const __m128i *)(const void *)p), &l, &d, &cyr);
+    cyr &= 0x7FFF;
     unsigned run = replylint__lowest_bit(~(l | d | cyr | cyr << 1)); /* at most 16 */
     unsigned in = (1u << run) - 1;
     *flags |= (l & in ? RL_SCRIPT_LATIN : 0) | (d & in ? ASCII_DIGIT : 0) |
@@ -215,16 +220,11 @@ static inline void classify_chunk(const unsigned char *p, chunk_masks *m)
     memset(m, 0, sizeof(*m));
     for (unsigned b = 0; b < 4; b++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * b));
-        __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-        m->letter |= bits_of(_mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8((char)(0x80 - 'a'))),
-                                            _mm_set1_epi8((char)(-128 + 26))),
-                             b);
-        m->digit |= bits_of(_mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
-                                           _mm_set1_epi8((char)(-128 + 10))),
-                            b);
-        m->lead |= bits_of(
-            _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xFE)), _mm_set1_epi8((char)0xD0)),
-            b);
+        unsigned letter, digit, lead;
+        word_bytes16(v, &letter, &digit, &lead);
+        m->letter |= (uint64_t)letter << (16 * b);
+        m->digit |= (uint64_t)digit << (16 * b);
+        m->lead |= (uint64_t)lead << (16 * b);
         m->cont |= bits_of(
             _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xC0)), _mm_set1_epi8((char)0x80)),
             b);

@@ -156,8 +156,7 @@ static int cmp_pos(const void *a, const void *b)
 /* Does any of the eight bytes of v equal b? */
 static bool has_byte(uint64_t v, unsigned char b)
 {
-    uint64_t x = v ^ (ONES * b);
-    return ((x - ONES) & ~x & HIGH_BITS) != 0;
+    return replylint__byte_eq(v, b) != 0;
 }
 
 #if defined(__SSE2__) && defined(__GNUC__)

@@ -2,19 +2,12 @@
 #ifndef REPLYLINT_TEST_HELPERS_H
 #define REPLYLINT_TEST_HELPERS_H
 
+#include "../lib/internal.h" /* RUNNING_ON_VALGRIND */
 #include "replylint.h"
 
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
 
 /* Rounds for a randomized comparison of a fast path with its reference: a tenth under
  * valgrind, which is there to check memory, not the coverage the native run gives. */
