@@ -784,8 +784,8 @@ uint32_t replylint__phrase_form_value(const rl_phrase_index *ix, const char *w, 
 }
 
 /* What the scan reads besides the index itself: the filter bit of every form (see
- * rl_phrase_index.form_filter), the flags of every slot and the pair filter.  Returns 0 or
- * -1. */
+ * rl_phrase_index.form_filter), the flags of every slot, the pair filter and each form's
+ * pair lists.  Returns 0 or -1. */
 static int derive_scan_tables(rl_phrase_index *ix)
 {
     memset(ix->form_filter, 0, sizeof(ix->form_filter));
@@ -830,6 +830,20 @@ static int derive_scan_tables(rl_phrase_index *ix)
                 else
                     set_pair(ix, s, ix->edge_slot[e2], true);
         }
+    }
+    free(ix->pair_lists);
+    if (!(ix->pair_lists = malloc((2 * ix->n_form_slots + 2) * sizeof(uint32_t))))
+        return -1;
+    for (size_t at = 0; at < ix->n_form_slots; at += 1 + ix->form_slots[at]) {
+        const uint32_t *sl = &ix->form_slots[at + 1];
+        uint32_t *out = &ix->pair_lists[2 * at], n = 2;
+        out[0] = out[1] = 0;
+        for (uint32_t k = 0; k < ix->form_slots[at]; k++)
+            if (ix->slot_flags[sl[k]] & RL_SLOT_STARTS)
+                out[n++] = sl[k], out[0]++;
+        for (uint32_t k = 0; k < ix->form_slots[at]; k++)
+            if (ix->slot_flags[sl[k]] & RL_SLOT_SECOND)
+                out[n++] = sl[k], out[1]++;
     }
     /* The wildcard's chain: its node, that node's wildcard child, and so on.  A phrase that
      * starts with a wildcard goes on with a fixed word from one of them (a flagged slot),
@@ -1022,10 +1036,11 @@ void replylint__phrase_index_free(rl_phrase_index *ix)
 {
     build_state_free(ix->build);
     if (ix->thawed) {
-        /* Everything but these two blocks is the snapshot's read-only data. */
+        /* The snapshot's read-only data, but for these blocks and the derived tables. */
         free(ix->phrases);
         free(ix->written_block);
         free(ix->slot_flags);
+        free(ix->pair_lists);
         free(ix->scan_forms);
         free(ix->scan_tails);
         memset(ix, 0, sizeof(*ix));
@@ -1050,6 +1065,7 @@ void replylint__phrase_index_free(rl_phrase_index *ix)
     free(ix->terms);
     free(ix->phrases);
     free(ix->slot_flags);
+    free(ix->pair_lists);
     free(ix->scan_forms);
     free(ix->scan_tails);
     memset(ix, 0, sizeof(*ix));
@@ -1088,16 +1104,17 @@ static size_t phrase_next(const char *folded, const rl_token *toks, size_t n_tok
     return j + 1 < n_toks && filler_between(folded, toks, j) ? j + 1 : n_toks;
 }
 
-/* May a word with slots a[] be followed, at the next fixed word of a phrase, by a word with
- * slots b[] (whose slot_at is `at`)?  `wild`: with a wildcard between the two. */
-static bool may_pair(const rl_phrase_index *ix, const uint32_t *a, uint32_t at, const uint32_t *b,
-                     bool wild)
+/* May a word whose slot_at is `first` be followed, at the next fixed word of a phrase, by
+ * one whose slot_at is `second` (both nonzero)?  `wild`: with a wildcard between the two. */
+static bool may_pair(const rl_phrase_index *ix, uint32_t first, uint32_t second, bool wild)
 {
-    if (!(at >> SCAN_FLAG_SHIFT & RL_SLOT_SECOND))
+    if (!(second >> SCAN_FLAG_SHIFT & RL_SLOT_SECOND))
         return false;
+    const uint32_t *a = &ix->pair_lists[2 * ((first & SCAN_OFFSET_MASK) - 1)];
+    const uint32_t *b = &ix->pair_lists[2 * ((second & SCAN_OFFSET_MASK) - 1)];
     for (uint32_t x = 0; x < a[0]; x++)
-        for (uint32_t y = 0; y < b[0]; y++) {
-            uint32_t bit = pair_bit(a[1 + x], b[1 + y], wild);
+        for (uint32_t y = 0; y < b[1]; y++) {
+            uint32_t bit = pair_bit(a[2 + x], b[2 + b[0] + y], wild);
             if (ix->pair_filter[bit / 64] >> (bit % 64) & 1)
                 return true;
         }
@@ -1186,10 +1203,10 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
                 size_t j = flags & RL_SLOT_STARTS && i + 1 < n_toks
                                ? phrase_next(folded, toks, n_toks, i + 1)
                                : n_toks;
-                bool pair = j < n_toks && may_pair(ix, SLOTS(i), slot_at[j], SLOTS(j), false);
+                bool pair = j < n_toks && may_pair(ix, slot_at[i], slot_at[j], false);
                 if (!pair && flags & RL_SLOT_WILD && j + 1 < n_toks) {
                     size_t k = phrase_next(folded, toks, n_toks, j + 1);
-                    pair = k < n_toks && may_pair(ix, SLOTS(i), slot_at[k], SLOTS(k), true);
+                    pair = k < n_toks && may_pair(ix, slot_at[i], slot_at[k], true);
                 }
                 if (!pair)
                     continue;

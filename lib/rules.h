@@ -235,6 +235,12 @@ typedef struct rl_phrase_index {
      * that the next words cannot go on from finds nothing, and before this filter most
      * walks were such (4 in 5 on the English corpus). */
     uint64_t pair_filter[((size_t)1 << RL_PAIR_FILTER_BITS) / 64];
+    /* The slots each form's list offers that filter, at twice the list's offset in
+     * form_slots: how many start a phrase (RL_SLOT_STARTS), how many may come second
+     * (RL_SLOT_SECOND), then those slots, the starting ones first.  A common word fills
+     * slots all over the phrases, and a pair of its lists was a dozen probes; of these
+     * lists, two or three. */
+    uint32_t *pair_lists;
 } rl_phrase_index;
 #define RL_SLOT_STARTS    1u  /* a phrase starts with it */
 #define RL_SLOT_AFTER_ANY 2u  /* it may follow a wildcard first word (and more wildcards) */
