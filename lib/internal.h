@@ -192,6 +192,13 @@ int replylint__tokenize_reuse(const char *s, size_t len, rl_token **out, size_t 
  * the tests, which check that both ways agree). */
 int replylint__tokenize_with(const char *s, size_t len, rl_token **out, size_t *cap, size_t *n,
                              bool blocks);
+/* Does text[0, len) hold `min` bytes in a row that may lie inside a word in capitals (an
+ * ASCII capital, ' or -, or any byte past ASCII)?  A word with `min` capitals and no
+ * lower-case letter spans such a run, so without one the shouting rules have nothing to
+ * find. */
+bool replylint__caps_run(const char *text, size_t len, size_t min);
+/* The same, with blocks false a byte at a time (for the tests, which compare both). */
+bool replylint__caps_run_with(const char *text, size_t len, size_t min, bool blocks);
 /* True if code point cp is part of a word (letter, digit, combining mark). */
 bool replylint__is_word_cp(uint32_t cp);
 /* True if cp is a combining mark (a word character above that PCRE2's \w leaves out). */

@@ -1368,6 +1368,11 @@ static int shout_at(lint_ctx *c, const replylint_rule *r, word_context *wc, size
 static int rule_shouting(lint_ctx *c, const replylint_rule *r)
 {
     uint8_t script = c->lang == REPLYLINT_LANG_RU ? RL_SCRIPT_CYRILLIC : RL_SCRIPT_LATIN;
+    /* Nine English replies in ten have no run of capitals long enough: one pass over the
+     * bytes answers them, instead of a look at every word.  (In Cyrillic, every word of
+     * two letters is such a run.) */
+    if (script == RL_SCRIPT_LATIN && !replylint__caps_run(c->text, c->len, r->min_letters))
+        return 0;
     word_context wc = {0, 0, false, 0, 0, -1, 0, 0, 0, 0};
     for (size_t base = 0; base < c->n_toks; base += 64) {
         size_t n = c->n_toks - base < 64 ? c->n_toks - base : 64;

@@ -410,3 +410,78 @@ int replylint__tokenize_with(const char *s, size_t len, rl_token **out, size_t *
     *n = count;
     return 0;
 }
+
+/* ---- runs of capitals ----------------------------------------------------------------- */
+
+/* Can byte b lie inside a word in capitals?  An ASCII capital, an apostrophe or a hyphen,
+ * or any byte past ASCII (a Cyrillic or accented capital, a mark, a character folding
+ * drops). */
+static bool caps_byte(unsigned char b)
+{
+    return (unsigned)b - 'A' < 26u || b == '\'' || b == '-' || b >= 0x80;
+}
+
+#if defined(CHUNKS)
+/* caps_byte of the 64 bytes at p, one bit each. */
+static inline uint64_t caps_chunk(const unsigned char *p)
+{
+    uint64_t caps = 0;
+    for (unsigned b = 0; b < 4; b++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * b));
+        __m128i up = _mm_sub_epi8(v, _mm_set1_epi8('A'));
+        up = _mm_cmpeq_epi8(_mm_min_epu8(up, _mm_set1_epi8(25)), up); /* 'A'..'Z' */
+        __m128i joiner = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')),
+                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
+        caps |= bits_of(_mm_or_si128(up, joiner), b) | bits_of(v, b); /* and past ASCII */
+    }
+    return caps;
+}
+
+/* Does chunk mask x hold a run of min ones (min <= 64), or end one that began *carry bits
+ * before it?  *carry becomes the ones x ends with, joined to those before it. */
+static inline bool run_in(uint64_t x, size_t min, size_t *carry)
+{
+    size_t first = ~x ? (size_t)__builtin_ctzll(~x) : 64;
+    if (*carry + first >= min)
+        return true;
+    uint64_t y = x;
+    for (size_t k = 1; k < min && y; k++)
+        y &= x >> k;
+    if (y)
+        return true;
+    *carry = ~x ? (size_t)__builtin_clzll(~x) : *carry + 64;
+    return false;
+}
+#endif
+
+bool replylint__caps_run_with(const char *text, size_t len, size_t min, bool blocks)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    if (min == 0)
+        return true;
+#if defined(CHUNKS)
+    if (blocks && min <= 64) {
+        size_t i = 0, carry = 0;
+        for (; len - i > 64; i += 64)
+            if (run_in(caps_chunk(s + i), min, &carry))
+                return true;
+        size_t rest = len - i; /* 0..64 */
+        if (len >= 64)         /* the last 64 bytes; those read already shift out */
+            return run_in(caps_chunk(s + len - 64) >> (64 - rest), min, &carry);
+        unsigned char tail[64] = {0}; /* zeros: not capitals */
+        if (len)
+            memcpy(tail, s, len);
+        return run_in(caps_chunk(tail), min, &carry);
+    }
+#endif
+    (void)blocks;
+    for (size_t i = 0, run = 0; i < len; i++)
+        if ((run = caps_byte(s[i]) ? run + 1 : 0) >= min)
+            return true;
+    return false;
+}
+
+bool replylint__caps_run(const char *text, size_t len, size_t min)
+{
+    return replylint__caps_run_with(text, len, min, true);
+}

@@ -860,6 +860,77 @@ START_TEST(tokens_both_ways)
 }
 END_TEST
 
+/* The shouting rules skip a reply without a run of bytes that may lie inside a word in
+ * capitals (replylint__caps_run): read 64 bytes at a time, or a byte at a time, the answer
+ * must be the same for every run length, on text of every mix (capitals and lower case,
+ * joiners, characters past ASCII, ill-formed bytes) and at every alignment. */
+START_TEST(caps_run_both_ways)
+{
+    static const char *const pieces[] = {"A",
+                                         "Z",
+                                         "a",
+                                         "z",
+                                         "@",
+                                         "[",
+                                         "`",
+                                         "{",
+                                         "'",
+                                         "-",
+                                         " ",
+                                         "7",
+                                         "\xD0\x90",
+                                         "\xD0\xAF",
+                                         "\xD0\x81",
+                                         "\xD0\xB0",
+                                         "\xD0\xBF",
+                                         "\xD1\x80",
+                                         "\xD1\x8F",
+                                         "\xD1\x91",
+                                         "\xD1\x9F",
+                                         "\xD1\xA0",
+                                         "\xD1\xA1",
+                                         "\xD0",
+                                         "\xD1",
+                                         "\xB0",
+                                         "\x85",
+                                         "\xFF",
+                                         "\xC3\x89",
+                                         "\xCC\x81",
+                                         "\xE2\x80\x94",
+                                         "\xF0\x9F\x98\x80",
+                                         "ABCDEFGH",
+                                         "HELLO WORLD",
+                                         "DON'T",
+                                         "A-B-C-D",
+                                         "\xD0\x9F\xD0\xA0\xD0\x98\xD0\x92\xD0\x95\xD0\xA2"};
+    enum { N = sizeof(pieces) / sizeof(pieces[0]) };
+    char text[64 + 120 * 12];
+    unsigned seed = 4242;
+    static const size_t mins[] = {1, 2, 3, 4, 5, 7, 8, 16, 63, 64, 65};
+    size_t runs = 0;
+    int rounds = random_rounds(20000);
+    for (int round = 0; round < rounds; round++) {
+        size_t pad = (size_t)round % 64;
+        memset(text, round % 3 ? ' ' : 'A', pad);
+        size_t len = pad + random_mix(text + pad, pieces, N, round % 8 ? 40 : 120, &seed);
+        for (size_t k = 0; k < sizeof(mins) / sizeof(mins[0]); k++) {
+            bool fast = replylint__caps_run_with(text, len, mins[k], true);
+            ck_assert_msg(fast == replylint__caps_run_with(text, len, mins[k], false),
+                          "\"%.*s\", run of %zu: %d 64 bytes at a time", (int)len, text, mins[k],
+                          fast);
+            runs += fast;
+        }
+    }
+    ck_assert_uint_gt(runs, 0);
+    ck_assert(replylint__caps_run("", 0, 0));
+    ck_assert(!replylint__caps_run("", 0, 1));
+    ck_assert(!replylint__caps_run("Hello World", 11, 2));
+    ck_assert(replylint__caps_run("a HELLO", 7, 5) && !replylint__caps_run("a HELLO", 7, 6));
+    ck_assert(!replylint__caps_run("I'm OK", 6, 3) && replylint__caps_run("I'M OK", 6, 3));
+    ck_assert(replylint__caps_run("\xD0\x9F\xD1\x80\xD0\xB8", 6, 6)); /* past ASCII: all */
+}
+END_TEST
+
 Suite *fold_suite(void)
 {
     Suite *s = suite_create("fold");
@@ -882,6 +953,7 @@ Suite *fold_suite(void)
     tcase_add_test(tc, ascii_blocks);
     tcase_add_test(tc, cyrillic_blocks);
     tcase_add_test(tc, cyrillic_blocks_after_growth);
+    tcase_add_test(tc, caps_run_both_ways);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("limits");

@@ -349,6 +349,79 @@ START_TEST(test_shouting_and_marks)
 }
 END_TEST
 
+/* The shouting rules skip a reply without a long enough run of bytes that may lie inside a
+ * word in capitals (replylint__caps_run).  Sound only if every shout spans such a run: check
+ * it on each finding of random text full of capitals joined and marked every way. */
+START_TEST(test_shouting_spans_caps_run)
+{
+    replylint_error err;
+    replylint_ruleset *sh = rules_from("rules:\n"
+                                       "  - id: caps.en\n"
+                                       "    category: tone\n"
+                                       "    language: en\n"
+                                       "    kind: shouting\n"
+                                       "    min_letters: 3\n"
+                                       "    message: Shouting\n"
+                                       "    examples: {bad: [It is BROKEN.], good: [It is fine.]}\n"
+                                       "  - id: caps.ru\n"
+                                       "    category: tone\n"
+                                       "    language: ru\n"
+                                       "    kind: shouting\n"
+                                       "    message: Не кричите\n"
+                                       "    examples: {bad: [Это НЕВОЗМОЖНО.], good: [Это так.]}\n",
+                                       &err);
+    ck_assert_msg(sh != NULL, "%s", err.message);
+    static const char *const pieces[] = {"ABC",
+                                         "XYZZY",
+                                         "A-B-C-D",
+                                         "DON'T",
+                                         "O'NEIL",
+                                         "I'm",
+                                         "HEL\xC2\xADLO",
+                                         "HE\xE2\x80\x8DLLO",
+                                         "\xC3\x89\xC3\x89\xC3\x89",
+                                         "A\xCC\x81"
+                                         "BC",
+                                         "\xD0\x9F\xD0\xA0\xD0\x98\xD0\x92\xD0\x95\xD0\xA2",
+                                         "\xD0\x81\xD0\x96-\xD0\x97\xD0\x98",
+                                         "\xD0\xA0\xD0\xA3\xD0\x9A\xD0\x98",
+                                         "word",
+                                         "Word",
+                                         "\xD0\xB4\xD0\xB0",
+                                         " ",
+                                         " ",
+                                         ". ",
+                                         ", ",
+                                         "! ",
+                                         "\n",
+                                         "7",
+                                         "\xE2\x80\x94"};
+    enum { N = sizeof(pieces) / sizeof(pieces[0]) };
+    char text[1 + 60 * 24];
+    unsigned seed = 99;
+    size_t shouts = 0;
+    int rounds = random_rounds(3000);
+    for (int round = 0; round < rounds; round++) {
+        size_t len = random_mix(text, pieces, N, 60, &seed);
+        replylint_options o;
+        replylint_options_init(&o, REPLYLINT_OPTIONS_VERSION);
+        replylint_report *r = NULL;
+        ck_assert_int_eq(replylint_lint(&r, sh, text, len, &o, &err), 0);
+        for (size_t i = 0; i < replylint_report_count(r); i++) {
+            const replylint_diag *d = replylint_report_get(r, i);
+            const char *t = replylint_diag_text(d);
+            size_t min = strcmp(replylint_diag_rule(d), "caps.en") == 0 ? 3 : 4;
+            ck_assert_msg(replylint__caps_run(t, strlen(t), min), "\"%s\" in \"%.*s\"", t, (int)len,
+                          text);
+            shouts++;
+        }
+        replylint_report_free(r);
+    }
+    ck_assert_uint_gt(shouts, (size_t)rounds / 2);
+    replylint_ruleset_free(sh);
+}
+END_TEST
+
 START_TEST(test_shouting_context)
 {
     /* Links, handles, quotes and heading lines are not shouting; a shouted line is. */
@@ -1101,6 +1174,7 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_phrase_word_lengths);
     tcase_add_test(tc, test_regex_region_required_byte);
     tcase_add_test(tc, test_regex_region_start);
+    tcase_add_test(tc, test_shouting_spans_caps_run);
     suite_add_tcase(s, tc);
     return s;
 }
