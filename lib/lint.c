@@ -1162,6 +1162,8 @@ static int rule_length(lint_ctx *c, const replylint_rule *r)
         size_t e = orig_of(c, c->toks[c->n_toks - 1].end);
         return emit(c, r, s, e, NULL, 0);
     }
+    if (c->n_toks <= max)
+        return 0; /* no part holds more words than the reply */
     const rl_span *v = r->scope == RL_SCOPE_SENTENCE ? c->seg.sentences : c->seg.paragraphs;
     size_t n = r->scope == RL_SCOPE_SENTENCE ? c->seg.n_sentences : c->seg.n_paragraphs;
     size_t tok = 0;
