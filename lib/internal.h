@@ -169,6 +169,15 @@ static inline uint64_t replylint__hash_bytes(const char *s, size_t len)
     return h;
 }
 
+/* A rule's id, category and message one after another in one block, each NUL-terminated:
+ * what every finding of the rule shares, so that a report copies it once per call, in one
+ * piece (see replylint__report_add). */
+typedef struct rl_rule_text {
+    char *block;                /* the id at 0 */
+    uint32_t size;              /* bytes, with the three NULs */
+    uint32_t category, message; /* their offsets in block */
+} rl_rule_text;
+
 /* ---- tokens (tokens.c) ---------------------------------------------------------------- */
 
 /* A word of the folded text: letters, digits and marks, with inner ' or - joining parts. */

@@ -800,7 +800,7 @@ static char *format_message(replylint_report *rep, const char *msg, const char *
 static int emit_shaped(lint_ctx *c, const replylint_rule *r, size_t start, size_t end,
                        const char *const *sugg, size_t n_sugg, case_shape shape)
 {
-    /* A message without {match} is the rule's own string (see replylint__report_add). */
+    /* A message without {match} is the rule's own (see replylint__report_add). */
     bool fixed = !r->message_quotes;
     char *msg = fixed ? NULL : format_message(c->report, r->message, c->text + start, end - start);
     if (!fixed && !msg)
@@ -811,9 +811,7 @@ static int emit_shaped(lint_ctx *c, const replylint_rule *r, size_t start, size_
         if (!(adapted[i] = match_case(c->report, shape, sugg[i])))
             return -1;
     /* The strings are in the report's memory already; a failed call empties it anyway. */
-    return replylint__report_add(c->report, r->id, r->category, r->severity,
-                                 fixed ? r->message : msg,
-                                 fixed ? RL_ADD_RULE_MESSAGE : RL_ADD_OWNED, c->text, start, end,
+    return replylint__report_add(c->report, &r->text, r->severity, msg, c->text, start, end,
                                  (const char *const *)adapted, n);
 }
 

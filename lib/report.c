@@ -8,18 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The report's copy of rule-set string s, made on first use.  A 1 MB reply can hold
- * thousands of findings of a few rules: their ids, categories and fixed messages are
- * stored once, not once per finding. */
-static const char *intern(replylint_report *r, const char *s)
+/* The report's copy of a rule's text, made on first use.  A 1 MB reply can hold thousands
+ * of findings of a few rules: their ids, categories and fixed messages are stored once, not
+ * once per finding; and a reply's few findings copy one block per rule, not three strings. */
+static const char *intern(replylint_report *r, const rl_rule_text *t)
 {
-    size_t h = ((uintptr_t)s >> 3) % RL_INTERN_SLOTS;
-    if (r->intern_src[h] == s)
+    size_t h = ((uintptr_t)t->block >> 3) % RL_INTERN_SLOTS;
+    if (r->intern_src[h] == t->block)
         return r->intern_dst[h];
-    char *d = replylint__arena_strndup(&r->arena, s, strlen(s));
+    char *d = replylint__arena_alloc(&r->arena, t->size);
     if (d) {
-        r->intern_src[h] = s;
+        memcpy(d, t->block, t->size);
+        r->intern_src[h] = t->block;
         r->intern_dst[h] = d;
+        r->interned |= (uint32_t)1 << h;
     }
     return d;
 }
@@ -29,10 +31,9 @@ char *replylint__report_buf(replylint_report *r, size_t n)
     return replylint__arena_alloc(&r->arena, n);
 }
 
-int replylint__report_add(replylint_report *r, const char *rule, const char *category,
-                          replylint_severity sev, const char *message, unsigned flags,
-                          const char *text, size_t start, size_t end, const char *const *suggest,
-                          size_t n_suggest)
+int replylint__report_add(replylint_report *r, const rl_rule_text *rule, replylint_severity sev,
+                          const char *message, const char *text, size_t start, size_t end,
+                          const char *const *suggest, size_t n_suggest)
 {
     if (RL_GROW(r->diags, r->cap, r->n + 1) != 0)
         return -1;
@@ -41,24 +42,18 @@ int replylint__report_add(replylint_report *r, const char *rule, const char *cat
     d->severity = sev;
     d->byte_start = start;
     d->byte_end = end;
-    d->rule = intern(r, rule);
-    d->category = intern(r, category);
-    bool owned = (flags & RL_ADD_OWNED) != 0;
-    d->message = flags & RL_ADD_RULE_MESSAGE ? intern(r, message)
-                 : owned                     ? (const char *)message
-                         : replylint__arena_strndup(&r->arena, message, strlen(message));
+    const char *own = intern(r, rule);
     d->text = replylint__arena_strndup(&r->arena, text + start, end - start);
-    if (!d->rule || !d->category || !d->message || !d->text)
+    if (!own || !d->text)
         return -1;
+    d->rule = own;
+    d->category = own + rule->category;
+    d->message = message ? message : own + rule->message;
     if (n_suggest) {
         d->suggest = replylint__arena_alloc(&r->arena, n_suggest * sizeof(char *));
         if (!d->suggest)
             return -1;
-        for (size_t i = 0; i < n_suggest; i++)
-            if (!(d->suggest[i] =
-                      owned ? suggest[i]
-                            : replylint__arena_strndup(&r->arena, suggest[i], strlen(suggest[i]))))
-                return -1;
+        memcpy(d->suggest, suggest, n_suggest * sizeof(char *));
         d->n_suggest = n_suggest;
     }
     r->n++;
@@ -155,8 +150,9 @@ out:
 void replylint__report_reset(replylint_report *r)
 {
     replylint__arena_reset(&r->arena);
-    memset(r->intern_src, 0, sizeof(r->intern_src));
-    memset(r->intern_dst, 0, sizeof(r->intern_dst));
+    for (uint32_t b = r->interned; b; b &= b - 1)
+        r->intern_src[replylint__lowest_bit(b)] = NULL;
+    r->interned = 0;
     r->n = 0;
     r->language = ""; /* never NULL, even between a failed call and the next */
     r->score = 0;

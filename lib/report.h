@@ -16,12 +16,13 @@ struct replylint_diag {
     int fixable; /* a swap with exactly one replacement */
 };
 
-/* Slots of the per-report cache of rule-set strings (see intern in report.c). */
+/* Slots of the per-report cache of rule texts (see intern in report.c). */
 #define RL_INTERN_SLOTS 32
 
 struct replylint_report {
     rl_arena arena; /* every string of every diagnostic */
     const char *intern_src[RL_INTERN_SLOTS], *intern_dst[RL_INTERN_SLOTS];
+    uint32_t interned; /* the slots in use, one bit each */
     replylint_diag *diags;
     size_t n, cap;
     const char *language;
@@ -35,24 +36,16 @@ struct replylint_report {
     size_t cap_points;
 };
 
-/* How replylint__report_add takes the message and the suggestions. */
-enum {
-    /* The message is the rule set's own string, which stays put for the whole call: copied
-     * once per report however many findings repeat it. */
-    RL_ADD_RULE_MESSAGE = 1,
-    /* The message and the suggestions were written into the report's memory
-     * (replylint__report_buf): kept as they are, not copied. */
-    RL_ADD_OWNED = 2
-};
-/* Append a diagnostic; strings are copied into the report (but see the flags).  `rule` and
- * `category` are the rule set's own strings (see RL_ADD_RULE_MESSAGE).  Returns 0 or -1
- * (memory). */
-int replylint__report_add(replylint_report *r, const char *rule, const char *category,
-                          replylint_severity sev, const char *message, unsigned flags,
-                          const char *text, size_t start, size_t end, const char *const *suggest,
-                          size_t n_suggest);
-/* n bytes of the report's memory, for a string to hand to replylint__report_add with
- * RL_ADD_OWNED; freed with the report (NULL: out of memory). */
+/* Append a diagnostic of the rule whose text (id, category, message) is `rule`, which
+ * stays put for the whole call: copied once per report however many findings repeat it.
+ * `message` is NULL for the rule's own, or one written into the report's memory
+ * (replylint__report_buf), as the suggestions are: those are kept as they are, and the
+ * flagged text[start, end) is copied.  Returns 0 or -1 (memory). */
+int replylint__report_add(replylint_report *r, const rl_rule_text *rule, replylint_severity sev,
+                          const char *message, const char *text, size_t start, size_t end,
+                          const char *const *suggest, size_t n_suggest);
+/* n bytes of the report's memory, for a message or suggestion to hand to
+ * replylint__report_add; freed with the report (NULL: out of memory). */
 char *replylint__report_buf(replylint_report *r, size_t n);
 /* Empty a kept report for the next call, keeping its memory. */
 void replylint__report_reset(replylint_report *r);

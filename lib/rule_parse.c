@@ -541,6 +541,21 @@ static int check_id(parse_ctx *c, yaml_node_t *n, const char *id)
     return 0;
 }
 
+/* r->text from r's id, category and message.  Returns 0 or -1 (memory). */
+static int rule_text(replylint_rule *r)
+{
+    size_t id = strlen(r->id) + 1, cat = strlen(r->category) + 1, msg = strlen(r->message) + 1;
+    if (id + cat + msg > UINT32_MAX || !(r->text.block = malloc(id + cat + msg)))
+        return -1;
+    memcpy(r->text.block, r->id, id);
+    memcpy(r->text.block + id, r->category, cat);
+    memcpy(r->text.block + id + cat, r->message, msg);
+    r->text.size = (uint32_t)(id + cat + msg);
+    r->text.category = (uint32_t)id;
+    r->text.message = (uint32_t)(id + cat);
+    return 0;
+}
+
 static int parse_rule(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
 {
     if (n->type != YAML_MAPPING_NODE)
@@ -683,6 +698,8 @@ static int parse_rule(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
     if (!r->message)
         return fail(c, n, REPLYLINT_ERULE, "rule '%s' has no 'message'", r->id);
     r->message_quotes = strstr(r->message, "{match}") != NULL;
+    if (rule_text(r) != 0)
+        return replylint__error(c->err, REPLYLINT_ENOMEM, "out of memory");
     if (!have_severity)
         r->severity = replylint__category_severity(r->category);
     if (!r->rationale && !(r->rationale = replylint__strdup("")))
@@ -986,6 +1003,7 @@ void replylint__rule_clear(replylint_rule *r)
     free(r->id);
     free(r->category);
     free(r->message);
+    free(r->text.block);
     free(r->rationale);
     free(r->source);
     matcher_clear(&r->m);
