@@ -141,6 +141,12 @@ static int sb_unit(const rl_sentencer *s, const char *t, size_t len, size_t i, s
         *next = len;
         return SB_END;
     }
+    /* Most units are one ASCII character that nothing extends. */
+    unsigned char b = (unsigned char)t[i];
+    if (b < 0x80 && (i + 1 == len || !s->extend_lead[(unsigned char)t[i + 1]])) {
+        *next = i + 1;
+        return s->sb[0][b];
+    }
     size_t w;
     int c = sb_of(s, replylint__utf8_decode(t, len, i, &w));
     i += w;
