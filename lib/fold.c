@@ -374,14 +374,17 @@ int replylint__fold(rl_folded *out, const char *text, size_t len)
 /* Fold the sixteen bytes at p (the text's bytes i..i+15) into d and their map entries into
  * m, if they are ASCII and whole two-byte Cyrillic letters, the byte after them is ASCII or
  * a Cyrillic lead (no mark to compose with the last letter), and no white space needs
- * collapsing (*ws: the byte before was white space; updated).  False, with nothing
- * written, otherwise.  Cyrillic is folded as rl_cyr has it, by arithmetic on the bytes:
+ * collapsing (*ws: the byte before was white space; updated); returns 16.  If the sixteenth
+ * byte is the lead of a letter the block splits, the first fifteen (half the blocks of
+ * Russian text, whose spaces shift letters off the block's edges): returns 15, and what it
+ * wrote for the sixteenth is written again by the next.  0, with nothing written,
+ * otherwise.  Cyrillic is folded as rl_cyr has it, by arithmetic on the bytes:
  * after D0, 80..8F -> D1 90..9F (but 81, «Ё» -> D0 B5), 90..9F -> D0 B0..BF, A0..AF -> D1
  * 80..8F; after D1, 91 («ё») -> D0 B5 and A0..BF to the odd (lower-case) one. */
-static inline bool fold_block16(const unsigned char *p, size_t i, char *d, uint32_t *m, int *ws)
+static inline size_t fold_block16(const unsigned char *p, size_t i, char *d, uint32_t *m, int *ws)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    unsigned high = (unsigned)_mm_movemask_epi8(v);
+    unsigned high = (unsigned)_mm_movemask_epi8(v), n = 16;
     __m128i lead_v =
         _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xFE)), _mm_set1_epi8((char)0xD0));
     __m128i cont_v =
@@ -389,18 +392,23 @@ static inline bool fold_block16(const unsigned char *p, size_t i, char *d, uint3
     if (high) {
         unsigned lead = (unsigned)_mm_movemask_epi8(lead_v),
                  cont = (unsigned)_mm_movemask_epi8(cont_v);
-        if ((lead & 0x8000) || cont != lead << 1 || high != (lead | cont))
-            return false;
+        if (lead & 0x8000) { /* the next block folds that letter */
+            n = 15;
+            lead &= 0x7FFF;
+            high &= 0x7FFF;
+        }
+        if (cont != lead << 1 || high != (lead | cont))
+            return 0;
     }
-    if (p[16] >= 0x80 && (p[16] & 0xFE) != 0xD0)
-        return false;
+    if (n == 16 && p[16] >= 0x80 && (p[16] & 0xFE) != 0xD0)
+        return 0;
     __m128i space =
         _mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '\t'))),
                                     _mm_set1_epi8((char)(-128 + 5))), /* \t \n \v \f \r */
                      _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
     unsigned sp = (unsigned)_mm_movemask_epi8(space);
     if (sp & (sp << 1 | (unsigned)*ws))
-        return false;
+        return 0;
     __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 'A'))),
                                    _mm_set1_epi8((char)(-128 + 26)));
     __m128i f = _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
@@ -412,8 +420,8 @@ static inline bool fold_block16(const unsigned char *p, size_t i, char *d, uint3
             _mm_storeu_si128((__m128i *)(void *)(m + 4 * q), at);
             at = _mm_add_epi32(at, _mm_set1_epi32(4));
         }
-        *ws = (int)(sp >> 15);
-        return true;
+        *ws = (int)(sp >> (n - 1) & 1);
+        return n;
     }
     /* Second bytes (their lead in prev) and leads (their second byte in next). */
     __m128i prev = _mm_slli_si128(v, 1), next = _mm_srli_si128(v, 1);
@@ -456,8 +464,8 @@ static inline bool fold_block16(const unsigned char *p, size_t i, char *d, uint3
         _mm_storeu_si128((__m128i *)(void *)(m + 4 * q), _mm_sub_epi32(at, back[q]));
         at = _mm_add_epi32(at, _mm_set1_epi32(4));
     }
-    *ws = (int)(sp >> 15);
-    return true;
+    *ws = (int)(sp >> (n - 1) & 1);
+    return n;
 }
 #endif
 
@@ -515,10 +523,10 @@ int replylint__fold_with(rl_folded *out, const char *text, size_t len, size_t *b
          * white-space bytes meet (nothing to collapse): fold_block16.  Two bytes of room
          * are left for the letter the code below may write (the checked room above is
          * used up when U+FFFD for ill-formed bytes has grown the text). */
-        while (blocks && len - i > 16 && cap - k >= 18 &&
-               fold_block16(p + i, i, d + k, m + k, &ws)) {
-            k += 16;
-            i += 16;
+        for (size_t n; blocks && len - i > 16 && cap - k >= 18 &&
+                       (n = fold_block16(p + i, i, d + k, m + k, &ws)) != 0;) {
+            k += n;
+            i += n;
         }
 #endif
         unsigned c = p[i];
