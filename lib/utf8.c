@@ -205,6 +205,22 @@ static inline bool positions16(const unsigned char *s, unsigned k, size_t *cps, 
 }
 #endif
 
+/* Are s[0, n) ASCII characters without a line break? */
+static bool plain_ascii(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    for (; n - i >= 8; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        if ((v & HIGH_BITS) || has_byte(v, '\n') || has_byte(v, '\r'))
+            return false;
+    }
+    for (; i < n; i++)
+        if (s[i] >= 0x80 || s[i] == '\n' || s[i] == '\r')
+            return false;
+    return true;
+}
+
 int replylint__utf8_positions(const char *str, size_t len, const size_t *byte_off, size_t n,
                               size_t *cp_off, size_t *u16_off, uint32_t *line, uint32_t *col)
 {
@@ -212,6 +228,25 @@ int replylint__utf8_positions(const char *str, size_t len, const size_t *byte_of
     rl_pos_ix *ix = NULL, on_stack[32];
     if (n == 0)
         return 0;
+    /* Before the last offset, ASCII without a line break (five short English replies in
+     * six): each offset is its own code point and UTF-16 offset, on the first line. */
+    size_t last = 0;
+    for (size_t k = 0; k < n; k++)
+        last = byte_off[k] > last ? byte_off[k] : last;
+    if (plain_ascii(s, last < len ? last : len)) {
+        for (size_t k = 0; k < n; k++) {
+            size_t at = byte_off[k] < len ? byte_off[k] : len;
+            if (cp_off)
+                cp_off[k] = at;
+            if (u16_off)
+                u16_off[k] = at;
+            if (line)
+                line[k] = 1;
+            if (col)
+                col[k] = (uint32_t)at + 1;
+        }
+        return 0;
+    }
     /* Callers usually pass offsets in text order; then the sort is skipped.  A report's
      * (starts and ends of findings that may overlap) often is not: a few are sorted on
      * the stack. */

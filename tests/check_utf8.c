@@ -318,20 +318,30 @@ START_TEST(positions_random)
                                          "j",
                                          "k",
                                          "\xD0\xBE"};
+    /* And ASCII without line breaks (the shortcut of most short English replies), short
+     * and long, the last rounds with a line break or a letter past ASCII at the end. */
+    static const char *const ascii[] = {"a", " ", "b", "xyz", ".", "!", "Q", "\t"};
     char s[4096];
     size_t starts[2048];
     unsigned seed = 12345;
-    for (int round = 0; round < 20; round++) {
-        size_t len = 0, ns = 0;
-        while (len + 4 < sizeof s - 1) {
+    for (int round = 0; round < 30; round++) {
+        size_t len = 0, ns = 0, most = round < 20 || round % 2 ? sizeof s - 1 : 40;
+        while (len + 4 < most) {
             seed = seed * 1103515245u + 12345u;
-            size_t n_pieces = round < 10 ? 9 : sizeof pieces / sizeof *pieces;
-            const char *p = pieces[(seed >> 16) % n_pieces];
+            size_t n_pieces = round < 10   ? 9
+                              : round < 20 ? sizeof pieces / sizeof *pieces
+                                           : sizeof ascii / sizeof *ascii;
+            const char *p = (round < 20 ? pieces : ascii)[(seed >> 16) % n_pieces];
             starts[ns++] = len;
             memcpy(s + len, p, strlen(p));
             len += strlen(p);
             if (ns == sizeof starts / sizeof *starts - 1)
                 break;
+        }
+        if (round >= 26) {
+            memcpy(s + len, round % 2 ? "\n" : "\xC3\xA9", round % 2 ? 1 : 2);
+            starts[ns++] = len;
+            len += round % 2 ? 1 : 2;
         }
         s[len] = '\0';
         starts[ns++] = len;
