@@ -1249,20 +1249,35 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
                             push_frame(stack, &sp, ix->root_child[sl[1 + k]], next, truncated);
                     any_child = visit_any ? any : 0;
                 } else {
-                    /* Both lists ascend: walk them together, the edges by binary search.  The
-                     * defaults' nodes have at most 28 edges, but a team's alternation after
-                     * one word may give a node thousands, and the budget counts slots only. */
+                    /* Both lists ascend: walk the shorter, finding its items in the longer by
+                     * binary search.  A node has a few edges, and a common word dozens of
+                     * slots; but a team's alternation after one word may give a node
+                     * thousands, and the budget counts slots only. */
                     uint32_t e = ix->edge_first[f.node], end = ix->edge_first[f.node + 1];
-                    for (uint32_t k = 0; k < sl[0] && e < end; k++) {
-                        for (uint32_t hi = end; e < hi;) {
-                            uint32_t mid = e + (hi - e) / 2;
-                            if (ix->edge_slot[mid] < sl[1 + k])
-                                e = mid + 1;
-                            else
-                                hi = mid;
+                    if (end - e < sl[0]) {
+                        for (uint32_t lo = 1; e < end && lo <= sl[0]; e++) {
+                            for (uint32_t hi = sl[0] + 1; lo < hi;) {
+                                uint32_t mid = lo + (hi - lo) / 2;
+                                if (sl[mid] < ix->edge_slot[e])
+                                    lo = mid + 1;
+                                else
+                                    hi = mid;
+                            }
+                            if (lo <= sl[0] && sl[lo] == ix->edge_slot[e])
+                                push_frame(stack, &sp, ix->edge_child[e], next, truncated);
                         }
-                        if (e < end && ix->edge_slot[e] == sl[1 + k])
-                            push_frame(stack, &sp, ix->edge_child[e], next, truncated);
+                    } else {
+                        for (uint32_t k = 0; k < sl[0] && e < end; k++) {
+                            for (uint32_t hi = end; e < hi;) {
+                                uint32_t mid = e + (hi - e) / 2;
+                                if (ix->edge_slot[mid] < sl[1 + k])
+                                    e = mid + 1;
+                                else
+                                    hi = mid;
+                            }
+                            if (e < end && ix->edge_slot[e] == sl[1 + k])
+                                push_frame(stack, &sp, ix->edge_child[e], next, truncated);
+                        }
                     }
                     if (end > ix->edge_first[f.node] && ix->edge_slot[end - 1] == RL_SLOT_ANY)
                         any_child = ix->edge_child[end - 1];
