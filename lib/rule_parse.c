@@ -541,18 +541,25 @@ static int check_id(parse_ctx *c, yaml_node_t *n, const char *id)
     return 0;
 }
 
-/* r->text from r's id, category and message.  Returns 0 or -1 (memory). */
+/* Move r's id, category and message into one block, r->text, which owns them from then
+ * on: r->id, r->category and r->message point into it.  Returns 0 or -1 (memory; the three
+ * stay where they were). */
 static int rule_text(replylint_rule *r)
 {
     size_t id = strlen(r->id) + 1, cat = strlen(r->category) + 1, msg = strlen(r->message) + 1;
-    if (id + cat + msg > UINT32_MAX || !(r->text.block = malloc(id + cat + msg)))
+    char *b;
+    if (id + cat + msg > UINT32_MAX || !(b = malloc(id + cat + msg)))
         return -1;
-    memcpy(r->text.block, r->id, id);
-    memcpy(r->text.block + id, r->category, cat);
-    memcpy(r->text.block + id + cat, r->message, msg);
-    r->text.size = (uint32_t)(id + cat + msg);
-    r->text.category = (uint32_t)id;
-    r->text.message = (uint32_t)(id + cat);
+    memcpy(b, r->id, id);
+    memcpy(b + id, r->category, cat);
+    memcpy(b + id + cat, r->message, msg);
+    free(r->id);
+    free(r->category);
+    free(r->message);
+    r->id = b;
+    r->category = b + id;
+    r->message = b + id + cat;
+    r->text = (rl_rule_text){b, (uint32_t)(id + cat + msg), (uint32_t)id, (uint32_t)(id + cat)};
     return 0;
 }
 
@@ -1000,10 +1007,13 @@ static void examples_free(rl_example *v, size_t n)
 
 void replylint__rule_clear(replylint_rule *r)
 {
-    free(r->id);
-    free(r->category);
-    free(r->message);
-    free(r->text.block);
+    if (r->text.block) { /* it holds the id, category and message */
+        free(r->text.block);
+    } else {
+        free(r->id);
+        free(r->category);
+        free(r->message);
+    }
     free(r->rationale);
     free(r->source);
     matcher_clear(&r->m);

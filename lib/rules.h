@@ -82,7 +82,7 @@ typedef struct rl_example {
 
 struct replylint_rule {
     char *id, *category, *message, *rationale, *source;
-    rl_rule_text text; /* id, category and message again, for reports */
+    rl_rule_text text; /* owns id, category and message once parsed (reports copy it) */
     uint32_t line, column;
     int lang; /* RL_LANG_ANY, REPLYLINT_LANG_RU or REPLYLINT_LANG_EN */
     rl_kind kind;
