@@ -65,11 +65,16 @@ typedef struct lint_ctx {
     at_start *at_all; /* the starts some pattern may match at (all: rs->at_overflow) */
     size_t n_at_all, cap_at_all;
     uint64_t at_used; /* the patterns with any: at_first and at_end hold for these only */
-    size_t at_first[RL_AT_MAX], at_end[RL_AT_MAX];
     bool have_at;
     bool at_lists;
-    uint8_t seen[256]; /* which byte values the folded text holds (see holds) */
+    uint64_t asked[4], seen[4]; /* byte values asked about, and those the folded text holds */
+    /* Not zeroed by each call (see CTX_ZEROED): read only for the bits of at_used. */
+    size_t at_first[RL_AT_MAX], at_end[RL_AT_MAX];
 } lint_ctx;
+
+/* What a call zeroes of its context: all but the per-pattern arrays at the end, a
+ * kilobyte that most calls never touch. */
+#define CTX_ZEROED offsetof(lint_ctx, at_first)
 
 static bool is_space_byte(char ch)
 {
@@ -373,16 +378,21 @@ static size_t folded_of(const lint_ctx *c, size_t orig)
 #define REGION_LOOKBACK 256
 
 /* Does the text hold byte b?  The folded text's answers are remembered for the call
- * (seen[b]: 0 not asked yet, 1 no, 2 yes); the original text (raw) is asked each time.
+ * (bit b of asked: asked already; of seen: held); the original text (raw) is asked each
+ * time.
  * Each answer is one memchr: since most patterns are gated by their phrases, a call asks
  * about a few bytes, and marking every byte the reply holds in one pass cost more. */
 static bool holds(lint_ctx *c, bool raw, int b)
 {
     if (raw)
         return memchr(c->text, b, c->len) != NULL;
-    if (!c->seen[b])
-        c->seen[b] = memchr(c->folded.s, b, c->folded.len) ? 2 : 1;
-    return c->seen[b] == 2;
+    uint64_t bit = (uint64_t)1 << (b & 63);
+    if (!(c->asked[b >> 6] & bit)) {
+        c->asked[b >> 6] |= bit;
+        if (memchr(c->folded.s, b, c->folded.len))
+            c->seen[b >> 6] |= bit;
+    }
+    return (c->seen[b >> 6] & bit) != 0;
 }
 
 /* Does the text hold byte b, or b in the other case when b is an ASCII letter? */
@@ -1536,7 +1546,7 @@ void replylint_scratch_free(replylint_scratch *s)
     if (!s)
         return;
     lint_ctx c; /* takes the buffers, then frees them as a call without a scratch would */
-    memset(&c, 0, sizeof(c));
+    memset(&c, 0, CTX_ZEROED);
     swap_buffers(s, &c);
     ctx_free(&c, NULL);
     if (s->report) {
@@ -1585,7 +1595,7 @@ static int lint_call(replylint_report **out, const replylint_ruleset *rs,
     if (!text)
         text = "";
     lint_ctx c;
-    memset(&c, 0, sizeof(c));
+    memset(&c, 0, CTX_ZEROED);
     if (scratch)
         swap_buffers(scratch, &c);
     c.rs = rs;
