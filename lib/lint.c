@@ -416,6 +416,25 @@ static bool may_match(lint_ctx *c, const rl_matcher *m)
     return m->n_starts == 0;
 }
 
+/* Does the text m's pattern runs over hold one of its needs_text (or has it none)?  A
+ * handful of short strings, searched once per call by the few rules that have them. */
+static bool holds_a_text(const lint_ctx *c, const rl_matcher *m)
+{
+    const char *subj = m->raw ? c->text : c->folded.s;
+    size_t slen = m->raw ? c->len : c->folded.len;
+    for (size_t i = 0; i < m->n_texts; i++) {
+        const char *t = m->texts[i];
+        size_t tl = strlen(t);
+        for (const char *p = subj, *end = subj + slen; (size_t)(end - p) >= tl; p++) {
+            if (!(p = memchr(p, t[0], (size_t)(end - p) - tl + 1)))
+                break;
+            if (memcmp(p + 1, t + 1, tl - 1) == 0)
+                return true;
+        }
+    }
+    return m->n_texts == 0;
+}
+
 /* Is cp, a word character to tokens.c, one that PCRE2's \w may leave out?  A combining
  * mark (PCRE2 10.42 counts letters and digits only), or a letter of a Unicode version
  * newer than PCRE2's tables (ICU 72 knows Unicode 15, PCRE2 10.42 stops at 14). */
@@ -588,7 +607,7 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
     }
     interp in = {0};
     int none = -1; /* no_match_anywhere, asked after a limit */
-    if ((m->re_at || m->re) && !may_match(c, m)) {
+    if ((m->re_at || m->re) && (!holds_a_text(c, m) || !may_match(c, m))) {
         /* No match is possible: only the phrase hits above count. */
     } else {
         size_t from_f = 0, to_f = c->folded.len + 1;

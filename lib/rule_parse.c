@@ -486,8 +486,8 @@ static bool key_allowed(rl_kind kind, const char *key)
         return false;
     static const char *const per_kind[RL_KIND__COUNT] = {
         [RL_KIND_PHRASE] = " phrases swap where inflect except ",
-        [RL_KIND_REGEX] = " pattern raw suggest where needs ",
-        [RL_KIND_REQUIRE] = " phrases pattern raw where inflect except ",
+        [RL_KIND_REGEX] = " pattern raw suggest where needs needs_text ",
+        [RL_KIND_REQUIRE] = " phrases pattern raw where inflect except needs_text ",
         [RL_KIND_NAME] = " where aliases ",
         [RL_KIND_SIGNATURE] = " department signoff inflect ",
         [RL_KIND_LENGTH] = " scope max ",
@@ -651,6 +651,13 @@ static int parse_rule(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
             rc = parse_phrases(c, &r->then, v, "signoff");
         } else if (strcmp(ks, "needs") == 0) {
             rc = parse_phrases(c, &r->needs, v, "needs");
+        } else if (strcmp(ks, "needs_text") == 0) {
+            free_strings(r->m.texts, r->m.n_texts);
+            r->m.texts = NULL;
+            r->m.n_texts = 0;
+            rc = get_string_list(c, v, "needs_text", &r->m.texts, &r->m.n_texts);
+            r->m.texts_line = (uint32_t)v->start_mark.line + 1;
+            r->m.texts_column = (uint32_t)v->start_mark.column + 1;
         } else if (strcmp(ks, "pattern") == 0) {
             rc = parse_pattern(c, &r->m, v);
         } else if (strcmp(ks, "raw") == 0) {
@@ -724,6 +731,11 @@ static int parse_rule(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
     case RL_KIND_REQUIRE:
         if (!r->m.n_phrases && !r->m.pattern)
             return fail(c, n, REPLYLINT_ERULE, "require rule '%s' needs phrases or a pattern",
+                        r->id);
+        if (r->m.n_texts && !r->m.pattern)
+            return fail(c, n, REPLYLINT_ERULE,
+                        "rule '%s': needs_text says what its pattern's matches hold, and it has "
+                        "no pattern",
                         r->id);
         break;
     case RL_KIND_SIGNATURE:
@@ -990,6 +1002,7 @@ static void matcher_clear(rl_matcher *m)
     }
     free(m->phrases);
     free(m->pattern);
+    free_strings(m->texts, m->n_texts);
     pcre2_code_free(m->re);
     pcre2_code_free(m->re_at);
     memset(m, 0, sizeof(*m));

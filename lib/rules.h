@@ -68,7 +68,12 @@ typedef struct rl_matcher {
     bool keeps_out;          /* the pattern has \K: a match may start after text it matched */
     uint8_t n_starts;        /* 0: no list */
     unsigned char starts[8]; /* a match starts with one of these bytes («{», «[», «%» …) */
-    uint32_t matcher;        /* index in the rule set's matcher table, for phrase hits */
+    /* `needs_text`: strings one of which every match holds, as written (a raw pattern) or
+     * folded like the text (at compile time): a text without any skips the pattern. */
+    char **texts;
+    size_t n_texts;
+    uint32_t texts_line, texts_column;
+    uint32_t matcher; /* index in the rule set's matcher table, for phrase hits */
 } rl_matcher;
 
 typedef struct rl_example {

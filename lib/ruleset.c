@@ -432,6 +432,23 @@ static int compile_regex(replylint_ruleset *rs, const replylint_rule *r, rl_matc
                                    "rule '%s': invalid regular expression at offset %zu: %s", r->id,
                                    (size_t)off, (const char *)msg);
     }
+    /* needs_text is compared with the text the pattern runs over: fold it the same way. */
+    for (size_t i = 0; i < m->n_texts && !m->raw; i++) {
+        size_t fl = 0;
+        char *f = replylint__fold_str(m->texts[i], strlen(m->texts[i]), &fl);
+        if (!f)
+            return replylint__error(err, REPLYLINT_ENOMEM, "out of memory");
+        if (fl == 0 || strlen(f) != fl) {
+            free(f);
+            return replylint__error_at(err, REPLYLINT_ERULE, r->source, m->texts_line,
+                                       m->texts_column,
+                                       "rule '%s': needs_text '%s' folds to nothing a text can "
+                                       "be searched for",
+                                       r->id, m->texts[i]);
+        }
+        free(m->texts[i]);
+        m->texts[i] = f;
+    }
     m->jit = jit_compile(rs, m->re, !r->trusted);
     m->windowed = m->jit && !r->trusted;
     bool word_start = !m->raw && starts_words(m, m->pattern);

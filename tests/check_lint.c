@@ -627,6 +627,106 @@ START_TEST(test_regex_word_starts_and_needs)
 }
 END_TEST
 
+/* `needs_text` skips the pattern on a text without one of its strings: a promise, so a rule
+ * that breaks it (here on purpose) loses the match.  The strings are folded like the text
+ * for a pattern over folded text, and compared byte for byte for a raw one. */
+START_TEST(test_regex_needs_text)
+{
+    static const char yaml[] =
+        "rules:\n"
+        "  - id: t.folded\n"
+        "    category: jargon\n"
+        "    kind: regex\n"
+        "    needs_text: [ZZ, \"\xd0\x81\xd0\x96\xd0\x98\xd0\x9a\"]\n" /* ЁЖИК */
+        "    pattern: 'refund|\xd0\xb5\xd0\xb6\xd0\xb8\xd0\xba'\n"     /* ежик */
+        "    message: m\n"
+        "    examples: {bad: [refund zz], good: [refund]}\n"
+        "  - id: t.raw\n"
+        "    category: tone\n"
+        "    kind: regex\n"
+        "    raw: true\n"
+        "    needs_text: Zz\n"
+        "    pattern: 'refund'\n"
+        "    message: m\n"
+        "    examples: {bad: [refund Zz], good: [refund zz]}\n";
+    replylint_error err;
+    replylint_ruleset *t = rules_from(yaml, &err);
+    ck_assert_msg(t != NULL, "%s", err.message);
+    struct {
+        const char *text;
+        size_t folded, raw;
+    } cases[] = {
+        {"A refund, then another refund.", 0, 0},
+        {"A refund, then another refund. zz", 2, 0},
+        {"Zz: a refund.", 1, 1},
+        {"\xd0\x81\xd0\xb6\xd0\xb8\xd0\xba and a refund", 2, 0}, /* Ёжик */
+        {"\xd0\x81\xd0\xb6\xd0\xb8", 0, 0},                      /* Ёжи: ЁЖИК is not there */
+        {"refund Z", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        replylint_report *r = NULL;
+        ck_assert_int_eq(replylint_lint(&r, t, cases[i].text, strlen(cases[i].text), NULL, &err),
+                         0);
+        ck_assert_msg(count_rule(r, "t.folded") == cases[i].folded, "%s: %zu folded, want %zu",
+                      cases[i].text, count_rule(r, "t.folded"), cases[i].folded);
+        ck_assert_msg(count_rule(r, "t.raw") == cases[i].raw, "%s: %zu raw, want %zu",
+                      cases[i].text, count_rule(r, "t.raw"), cases[i].raw);
+        replylint_report_free(r);
+    }
+    replylint_ruleset_free(t);
+
+    /* Errors: on a rule kind without a pattern, on a require rule without one, and a
+     * string that folds to nothing (at its own line and column). */
+    static const struct {
+        const char *yaml, *says;
+        unsigned line, column;
+    } bad[] = {
+        {"rules:\n"
+         "  - id: t.p\n"
+         "    category: jargon\n"
+         "    kind: phrase\n"
+         "    phrases: [foo]\n"
+         "    needs_text: [bar]\n"
+         "    message: m\n",
+         "unknown key 'needs_text'", 6, 5},
+        {"rules:\n"
+         "  - id: t.q\n"
+         "    category: greeting\n"
+         "    kind: require\n"
+         "    phrases: [hello]\n"
+         "    needs_text: [hel]\n"
+         "    message: m\n",
+         "no pattern", 0, 0},
+        {"rules:\n"
+         "  - id: t.r\n"
+         "    category: jargon\n"
+         "    kind: regex\n"
+         "    pattern: foo\n"
+         "    needs_text: [\"  \"]\n"
+         "    message: m\n"
+         "    examples: {bad: [foo], good: [bar]}\n",
+         "folds to nothing", 6, 17},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        replylint_builder *b = NULL;
+        replylint_ruleset *built = NULL;
+        ck_assert_int_eq(replylint_builder_new(&b, REPLYLINT_BUILD_NO_DEFAULTS, NULL, &err), 0);
+        int rc =
+            replylint_builder_add_buffer(b, bad[i].yaml, strlen(bad[i].yaml), "bad.yaml", &err);
+        if (rc == 0)
+            rc = replylint_builder_compile(&built, b, &err);
+        ck_assert_int_eq(rc, REPLYLINT_ERULE);
+        ck_assert_ptr_null(built);
+        ck_assert_msg(strstr(err.message, bad[i].says), "%s", err.message);
+        if (bad[i].line) {
+            ck_assert_uint_eq(err.line, bad[i].line);
+            ck_assert_uint_eq(err.column, bad[i].column);
+        }
+        replylint_builder_free(b);
+    }
+}
+END_TEST
+
 START_TEST(test_length_channel)
 {
     const char *t = "Здравствуйте! Раз два три четыре пять шесть семь.";
@@ -1166,6 +1266,7 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_invalid_utf8_anywhere);
     tcase_add_test(tc, test_nul_bytes_and_limit);
     tcase_add_test(tc, test_regex_word_starts_and_needs);
+    tcase_add_test(tc, test_regex_needs_text);
     tcase_add_test(tc, test_long_flagged_texts);
     tcase_add_test(tc, test_regex_word_starts_unread_syntax);
     tcase_add_test(tc, test_regex_word_starts_many_patterns);
