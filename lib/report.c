@@ -72,16 +72,22 @@ static int cmp_diag(const void *a, const void *b)
 
 /* The documented score (replylint.h): every finding lowers it, severities weigh
  * differently, and a long reply tolerates a little more before it falls. */
-static double score_of(const replylint_report *r, size_t words)
+static double score_of(replylint_report *r, size_t words)
 {
     double p = 0;
     for (size_t i = 0; i < r->n; i++)
         p += r->diags[i].severity == REPLYLINT_SEV_ERROR     ? 4.0
              : r->diags[i].severity == REPLYLINT_SEV_WARNING ? 1.5
                                                              : 0.5;
-    double scale = 6.0 * sqrt(words > 150 ? (double)words / 150.0 : 1.0);
+    if (p == 0)
+        return 10.0; /* 10 * exp(-0) */
+    double scale = words > 150 ? 6.0 * sqrt((double)words / 150.0) : 6.0;
+    if (p == r->memo_penalty && scale == r->memo_scale)
+        return r->memo_score;
     double s = 10.0 * exp(-p / scale);
-    return floor(s * 10.0 + 0.5) / 10.0;
+    r->memo_penalty = p;
+    r->memo_scale = scale;
+    return r->memo_score = floor(s * 10.0 + 0.5) / 10.0;
 }
 
 int replylint__report_finish(replylint_report *r, const char *text, size_t len,

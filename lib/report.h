@@ -34,6 +34,10 @@ struct replylint_report {
     bool kept;
     size_t *points;
     size_t cap_points;
+    /* The last score computed and what it was computed from (penalty, scale): a kept report
+     * meets the same few again and again (one missing closing: 0.5, 6), and exp() is not
+     * free.  memo_scale 0: none yet. */
+    double memo_penalty, memo_scale, memo_score;
 };
 
 /* Append a diagnostic of the rule whose text (id, category, message) is `rule`, which

@@ -6,6 +6,7 @@
 #include "helpers.h"
 #include "suites.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -239,6 +240,61 @@ START_TEST(test_scratch)
 }
 END_TEST
 
+/* The score is the documented formula of the findings and the word count, whatever the
+ * scratch's report scored before (it remembers its last score): the same findings at two
+ * lengths, and no finding, in turn. */
+START_TEST(test_score_formula)
+{
+    replylint_error err;
+    replylint_ruleset *t = rules_from("rules:\n"
+                                      "  - id: t.zz\n"
+                                      "    category: jargon\n"
+                                      "    severity: error\n"
+                                      "    kind: regex\n"
+                                      "    pattern: '\\bzz\\b'\n"
+                                      "    message: m\n"
+                                      "    examples: {bad: [zz], good: [aa]}\n"
+                                      "  - id: t.yy\n"
+                                      "    category: jargon\n"
+                                      "    severity: suggestion\n"
+                                      "    kind: regex\n"
+                                      "    pattern: '\\byy\\b'\n"
+                                      "    message: m\n"
+                                      "    examples: {bad: [yy], good: [aa]}\n",
+                                      &err);
+    ck_assert_msg(t != NULL, "%s", err.message);
+    enum { PAD = 400 };
+    char *long_text = malloc(3 * PAD + 16);
+    ck_assert_ptr_nonnull(long_text);
+    strcpy(long_text, "zz yy");
+    for (int i = 0; i < PAD; i++)
+        strcat(long_text, " aa");
+    const char *texts[] = {"zz yy", long_text, "zz yy", "aa", long_text, "yy", "zz yy zz"};
+    replylint_scratch *sc = NULL;
+    ck_assert_int_eq(replylint_scratch_new(&sc, &err), 0);
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+            const replylint_report *r = NULL;
+            ck_assert_int_eq(
+                replylint_lint_into_scratch(&r, t, sc, texts[i], strlen(texts[i]), NULL, &err), 0);
+            double p = 0;
+            for (size_t k = 0; k < replylint_report_count(r); k++) {
+                replylint_severity sev = replylint_diag_severity(replylint_report_get(r, k));
+                p += sev == REPLYLINT_SEV_ERROR ? 4.0 : sev == REPLYLINT_SEV_WARNING ? 1.5 : 0.5;
+            }
+            double words = (double)replylint_report_words(r);
+            double want =
+                floor(10.0 * exp(-p / (6.0 * sqrt(words > 150 ? words / 150 : 1))) * 10 + 0.5) / 10;
+            ck_assert_msg(replylint_report_score(r) == want, "%.20s…: score %.1f, want %.1f",
+                          texts[i], replylint_report_score(r), want);
+            ck_assert(i == 3 ? want == 10.0 : want < 10.0);
+        }
+    replylint_scratch_free(sc);
+    free(long_text);
+    replylint_ruleset_free(t);
+}
+END_TEST
+
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
 #include <malloc.h>
 /*
@@ -296,6 +352,7 @@ Suite *api_suite(void)
     tcase_add_test(tc, test_null_arguments);
     tcase_add_test(tc, test_report_outlives_ruleset);
     tcase_add_test(tc, test_scratch);
+    tcase_add_test(tc, test_score_formula);
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
     tcase_add_test(tc, test_scratch_memory_bounded);
 #endif
