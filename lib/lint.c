@@ -852,11 +852,14 @@ static int emit(lint_ctx *c, const replylint_rule *r, size_t start, size_t end,
     return emit_shaped(c, r, start, end, sugg, n_sugg, shape);
 }
 
-/* The rules that run on this reply (see replylint_ruleset.plan), and how many in *n. */
-static const uint32_t *plan_of(const lint_ctx *c, size_t *n, unsigned *sentence_limit)
+/* The ungated rules that run on this reply (see replylint_ruleset.plan), and how many in
+ * *n; the gated ones in *gated. */
+static const uint32_t *plan_of(const lint_ctx *c, size_t *n, const uint64_t **gated,
+                               unsigned *sentence_limit)
 {
     int followup = (c->opts->flags & REPLYLINT_LINT_FOLLOWUP) != 0;
     *n = c->rs->n_plan[c->lang][c->opts->channel][followup];
+    *gated = c->rs->gated[c->lang][c->opts->channel][followup];
     *sentence_limit = c->rs->sentence_limit[c->lang][c->opts->channel][followup];
     return c->rs->plan[c->lang][c->opts->channel][followup];
 }
@@ -868,8 +871,9 @@ static int need_segments(lint_ctx *c)
     /* Sentences of a line are needed only if a sentence-length rule could fire there: a
      * line with no more words than the smallest limit cannot hold a longer sentence. */
     size_t n;
+    const uint64_t *gated;
     unsigned limit;
-    plan_of(c, &n, &limit);
+    plan_of(c, &n, &gated, &limit);
     uint32_t *words = NULL; /* original offsets: the reply is under 2 GiB */
     if (limit < c->n_toks) {
         if (RL_GROW(c->words, c->cap_words, c->n_toks) != 0)
@@ -1653,13 +1657,24 @@ static int lint_call(replylint_report **out, const replylint_ruleset *rs,
     if (need_segments(&c) != 0)
         goto done;
     size_t n_plan;
+    const uint64_t *gated;
     unsigned limit;
-    const uint32_t *plan = plan_of(&c, &n_plan, &limit);
+    const uint32_t *plan = plan_of(&c, &n_plan, &gated, &limit);
     for (size_t k = 0; k < n_plan; k++) {
-        uint32_t gate = rs->gate[plan[k]];
-        if ((only != SIZE_MAX && plan[k] != only) || (gate != RL_NO_GATE && !c.hit_count[gate]))
+        if (only != SIZE_MAX && plan[k] != only)
             continue;
         if (run_rule(&c, &rs->rules[plan[k]]) != 0)
+            goto done;
+    }
+    /* Then the gated rules whose phrases occur: the hits are in matcher order, and each gate
+     * is the matcher of one rule.  (The order findings are made in is not the report's.) */
+    for (size_t i = 0; i < c.n_hits;) {
+        uint32_t m = rs->phrases.phrases[c.hits[i].phrase].matcher;
+        i = c.hit_first[m] + c.hit_count[m];
+        uint32_t r = rs->matcher_rule[m];
+        if (rs->gate[r] != m || !(gated[r / 64] >> (r % 64) & 1) || (only != SIZE_MAX && r != only))
+            continue;
+        if (run_rule(&c, &rs->rules[r]) != 0)
             goto done;
     }
     if (replylint__report_finish(c.report, text, len, opts->min_severity, c.n_toks) != 0)

@@ -377,11 +377,15 @@ struct replylint_ruleset {
     bool at_overflow;       /* more than RL_AT_MAX anchored patterns */
     uint64_t at_lang[3];    /* the patterns of the rules of each language (index: rule lang) */
     /* Which rules run on a reply, by its language, channel and turn (first 0, follow-up 1):
-     * indices into rules, in order; and the smallest sentence limit among them. */
+     * those without a gate (below) as indices into rules, in order; those with one as bits
+     * (bit i of gated: rule i), looked at only when their gate's phrases occur; and the
+     * smallest sentence limit among them all. */
     uint32_t *plan[3][2][2];
     size_t n_plan[3][2][2];
+    uint64_t *gated[3][2][2];
     unsigned sentence_limit[3][2][2];
-    uint32_t *plan_block; /* all the plans */
+    uint32_t *plan_block;  /* all the plans */
+    uint64_t *gated_block; /* all the gated sets */
     /* Per rule, the matcher whose phrases must occur for the rule to do anything (its own
      * phrases for a rule made of phrases alone, its `needs:` for one that has them), or
      * RL_NO_GATE: most rules do nothing on most replies, and this lets the lint call pass

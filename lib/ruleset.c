@@ -536,7 +536,9 @@ static bool runs_on(const replylint_rule *r, int lang, int channel, int followup
 
 static int make_plans(replylint_ruleset *rs)
 {
+    size_t words = rs->n_rules / 64 + 1;
     if (!(rs->plan_block = malloc((12 * rs->n_rules + 1) * sizeof(uint32_t))) ||
+        !(rs->gated_block = calloc(12 * words, sizeof(uint64_t))) ||
         !(rs->gate = malloc((rs->n_rules + 1) * sizeof(uint32_t))))
         return -1;
     for (size_t i = 0; i < rs->n_rules; i++) {
@@ -548,22 +550,27 @@ static int make_plans(replylint_ruleset *rs)
                                                         : RL_NO_GATE;
     }
     uint32_t *next = rs->plan_block;
+    uint64_t *gated = rs->gated_block;
     for (int lang = 0; lang < 3; lang++)
         for (int channel = 0; channel < 2; channel++)
-            for (int followup = 0; followup < 2; followup++) {
+            for (int followup = 0; followup < 2; followup++, gated += words) {
                 size_t n = 0;
                 unsigned limit = UINT_MAX;
                 for (size_t i = 0; i < rs->n_rules; i++) {
                     const replylint_rule *r = &rs->rules[i];
                     if (!runs_on(r, lang, channel, followup))
                         continue;
-                    next[n++] = (uint32_t)i;
+                    if (rs->gate[i] == RL_NO_GATE)
+                        next[n++] = (uint32_t)i;
+                    else
+                        gated[i / 64] |= (uint64_t)1 << (i % 64);
                     unsigned max = channel == REPLYLINT_CHANNEL_CHAT ? r->max_chat : r->max_email;
                     if (r->kind == RL_KIND_LENGTH && r->scope == RL_SCOPE_SENTENCE && max < limit)
                         limit = max;
                 }
                 rs->plan[lang][channel][followup] = next;
                 rs->n_plan[lang][channel][followup] = n;
+                rs->gated[lang][channel][followup] = gated;
                 rs->sentence_limit[lang][channel][followup] = limit;
                 next += n;
             }
@@ -726,6 +733,7 @@ void replylint_ruleset_free(replylint_ruleset *rs)
     free(rs->matchers);
     free(rs->matcher_rule);
     free(rs->plan_block);
+    free(rs->gated_block);
     free(rs->gate);
     replylint__phrase_index_free(&rs->phrases);
     pcre2_match_context_free(rs->mctx);
