@@ -273,6 +273,36 @@ int replylint__utf8_positions(const char *str, size_t len, const size_t *byte_of
         size_t target = byte_off[idx] < len ? byte_off[idx] : len;
         while (p < target) {
 #if defined(POSITIONS16)
+            /* Whole blocks of sixteen without a line break or a four-byte sequence, the most
+             * of a reply: only their continuation bytes need counting, summed in a vector
+             * and read once for the run. */
+            size_t run = 0;
+            __m128i sum = _mm_setzero_si128();
+            while (target - p - run >= 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + p + run));
+                __m128i odd =
+                    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                              _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+                                 _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xF0)),
+                                                _mm_set1_epi8((char)0xF0)));
+                if (_mm_movemask_epi8(odd))
+                    break;
+                __m128i cont = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xC0)),
+                                              _mm_set1_epi8((char)0x80));
+                sum = _mm_add_epi64(
+                    sum, _mm_sad_epu8(_mm_and_si128(cont, _mm_set1_epi8(1)), _mm_setzero_si128()));
+                run += 16;
+            }
+            if (run) {
+                uint64_t half[2];
+                _mm_storeu_si128((__m128i *)(void *)half, sum);
+                size_t chars = run - (size_t)(half[0] + half[1]);
+                p += run;
+                cps += chars;
+                u16 += chars;
+                cl += chars;
+                continue;
+            }
             /* Sixteen bytes at a time, line breaks and all, where sixteen can be read. */
             if (len - p >= 16) {
                 unsigned part = target - p < 16 ? (unsigned)(target - p) : 16;

@@ -321,24 +321,37 @@ START_TEST(positions_random)
     /* And ASCII without line breaks (the shortcut of most short English replies), short
      * and long, the last rounds with a line break or a letter past ASCII at the end. */
     static const char *const ascii[] = {"a", " ", "b", "xyz", ".", "!", "Q", "\t"};
+    /* And long runs without a line break or a four-byte character (read sixteen bytes at a
+     * time), ended now and then by one (the first entries) in the even rounds. */
+    static const char *const runs[] = {
+        "\r\n",     "\xF0\x9F\x98\x80", "\n",       "\r",       "\xD0\xB9",
+        "\xCC\x86", "\xE2\x80\x94",     "a",        " ",        "\xD1\x8F",
+        "\xC3\xA9", "\xE2\x80\x99",     "b",        ",",        "\xD0\x96",
+        "\xD0\xB0", "\xD0\xB5",         "\xD0\xBE", "\xD1\x8B", "c",
+        "\xD1\x80", "\xD1\x82"};
     char s[4096];
     size_t starts[2048];
     unsigned seed = 12345;
-    for (int round = 0; round < 30; round++) {
-        size_t len = 0, ns = 0, most = round < 20 || round % 2 ? sizeof s - 1 : 40;
+    for (int round = 0; round < 40; round++) {
+        size_t len = 0, ns = 0, most = round < 20 || round >= 30 || round % 2 ? sizeof s - 1 : 40;
         while (len + 4 < most) {
             seed = seed * 1103515245u + 12345u;
             size_t n_pieces = round < 10   ? 9
                               : round < 20 ? sizeof pieces / sizeof *pieces
-                                           : sizeof ascii / sizeof *ascii;
-            const char *p = (round < 20 ? pieces : ascii)[(seed >> 16) % n_pieces];
+                              : round < 30 ? sizeof ascii / sizeof *ascii
+                                           : sizeof runs / sizeof *runs;
+            const char *const *from = round < 20 ? pieces : round < 30 ? ascii : runs;
+            size_t pick = (seed >> 16) % n_pieces;
+            if (round >= 30 && pick < 4 && (round % 2 || (seed >> 8) % 8))
+                pick += 4; /* no break or emoji in odd rounds, few in even ones */
+            const char *p = from[pick];
             starts[ns++] = len;
             memcpy(s + len, p, strlen(p));
             len += strlen(p);
             if (ns == sizeof starts / sizeof *starts - 2) /* room for two more below */
                 break;
         }
-        if (round >= 26) {
+        if (round >= 26 && round < 30) {
             memcpy(s + len, round % 2 ? "\n" : "\xC3\xA9", round % 2 ? 1 : 2);
             starts[ns++] = len;
             len += round % 2 ? 1 : 2;
