@@ -732,11 +732,12 @@ static int parse_rule(parse_ctx *c, yaml_node_t *n, replylint_rule *r)
         if (!r->m.n_phrases && !r->m.pattern)
             return fail(c, n, REPLYLINT_ERULE, "require rule '%s' needs phrases or a pattern",
                         r->id);
-        if (r->m.n_texts && !r->m.pattern)
-            return fail(c, n, REPLYLINT_ERULE,
-                        "rule '%s': needs_text says what its pattern's matches hold, and it has "
-                        "no pattern",
-                        r->id);
+        if (r->m.n_texts && !r->m.pattern) /* pointed at the needs_text that has no use */
+            return replylint__error_at(c->err, REPLYLINT_ERULE, c->source, r->m.texts_line,
+                                       r->m.texts_column,
+                                       "rule '%s': needs_text says what its pattern's matches "
+                                       "hold, and it has no pattern",
+                                       r->id);
         break;
     case RL_KIND_SIGNATURE:
         if (!r->m.n_phrases)

@@ -718,7 +718,7 @@ START_TEST(test_regex_needs_text)
          "    phrases: [hello]\n"
          "    needs_text: [hel]\n"
          "    message: m\n",
-         "no pattern", 0, 0},
+         "no pattern", 6, 17},
         {"rules:\n"
          "  - id: t.r\n"
          "    category: jargon\n"
