@@ -589,9 +589,9 @@ int replylint__fold_with(rl_folded *out, const char *text, size_t len, size_t *b
         ws = o.ws;
     }
     o.len = k;
-    if (out_reserve(&o, 1) != 0)
+    if (out_reserve(&o, 1 + RL_FOLDED_PAD) != 0)
         goto oom;
-    o.s[k] = '\0';
+    memset(o.s + k, 0, 1 + RL_FOLDED_PAD);
     o.map[k] = (uint32_t)len;
     out->s = o.s;
     out->len = k;

@@ -30,6 +30,10 @@ typedef struct rl_folded {
     size_t cap;    /* bytes allocated for s, entries for map (replylint__fold_reuse) */
 } rl_folded;
 
+/* After its NUL, s holds this many more zero bytes: a word of it can be read eight or
+ * sixteen bytes at a time (replylint__hash_padded) without a test of its length. */
+#define RL_FOLDED_PAD 16
+
 /* Fold valid UTF-8 `text` (checked by the caller; may contain NUL bytes, which stay NUL).
  * Returns 0, or -1 on out of memory (out left empty).  len must be < 2^31 (a longer text,
  * or a NULL text with len > 0, also gets -1).

@@ -122,51 +122,76 @@ int replylint__u64map_put(rl_u64map *m, uint64_t key, uint32_t val);
 bool replylint__u64map_get(const rl_u64map *m, uint64_t key, uint32_t *val);
 void replylint__u64map_free(rl_u64map *m);
 
-/* A word's first eight bytes as one number, for words of any length: a shorter word is
- * read in loads that stay inside it (two overlapping halves, or its first, middle and last
- * byte), and together with its length the number tells every word apart.  Hashing mixes it
- * in for words under eight bytes; the phrase scan keeps it to compare words without their
- * key's bytes. */
+/* The low n bytes of a 64-bit word (n <= 8): a word's bytes read eight at a time are
+ * masked to its length, so that a shorter word reads as its bytes and zeros. */
+static inline uint64_t replylint__low_bytes(size_t n)
+{
+    return n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (n * 8)) - 1;
+}
+
+/* A word's first eight bytes as one number, zero-padded past its end: together with its
+ * length the number tells every word apart.  The phrase scan keeps it to compare words
+ * without their key's bytes. */
 static inline uint64_t replylint__word_head(const char *w, size_t len)
 {
     uint64_t v = 0;
-    if (len >= 8) {
-        memcpy(&v, w, 8);
-    } else if (len >= 4) {
-        uint32_t lo, hi; /* two overlapping halves: no call to memcpy of a variable length */
-        memcpy(&lo, w, 4);
-        memcpy(&hi, w + len - 4, 4);
-        v = (uint64_t)lo | (uint64_t)hi << 32;
-    } else if (len > 0) {
-        v = (uint64_t)(unsigned char)w[0] | (uint64_t)(unsigned char)w[len / 2] << 8 |
-            (uint64_t)(unsigned char)w[len - 1] << 16;
-    }
+    memcpy(&v, w, len < 8 ? len : 8);
     return v;
 }
 
+/* The same for a word that is followed by at least eight readable bytes (a word of a
+ * folded text, which ends in RL_FOLDED_PAD of them): one load and a mask, no branch on the
+ * length, whose value the phrase scan cannot predict. */
+static inline uint64_t replylint__word_head_padded(const char *w, size_t len)
+{
+    uint64_t v;
+    memcpy(&v, w, 8);
+    return v & replylint__low_bytes(len);
+}
+
 /* Keys are words (a handful of bytes), hashed once per word of every reply: read them
- * eight bytes at a time and mix, rather than byte by byte.  No seed is needed: only the
- * rule set's own words are inserted; a reply's words are only looked up.  Inline, so that
- * the phrase scan reads a short word's head once for the hash and its table.  The values
- * are part of the build-time phrase index (tools/phrasegen.c): changing them changes it. */
+ * eight bytes at a time and mix, rather than byte by byte; the last, partial eight are
+ * zero-padded.  No seed is needed: only the rule set's own words are inserted; a reply's
+ * words are only looked up.  The values are part of the build-time phrase index
+ * (tools/phrasegen.c): changing them changes it, and replylint__hash_padded must give the
+ * same. */
+#define RL_HASH_START(len) (0x9E3779B97F4A7C15ULL ^ ((uint64_t)(len)*0xff51afd7ed558ccdULL))
+static inline uint64_t replylint__hash_step(uint64_t h, uint64_t v)
+{
+    h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
+    return h ^ h >> 29;
+}
+static inline uint64_t replylint__hash_last(uint64_t h, uint64_t v)
+{
+    h = (h ^ v) * 0xff51afd7ed558ccdULL;
+    return h ^ h >> 32;
+}
+
 static inline uint64_t replylint__hash_bytes(const char *s, size_t len)
 {
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (len * 0xff51afd7ed558ccdULL), v = 0;
-    if (len >= 8) {
-        const char *end = s + len;
-        while (end - s > 8) {
-            memcpy(&v, s, 8);
-            h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
-            h ^= h >> 29;
-            s += 8;
-        }
-        memcpy(&v, end - 8, 8); /* the last eight bytes, overlapping what came before */
-    } else {
-        v = replylint__word_head(s, len);
+    uint64_t h = RL_HASH_START(len), v;
+    size_t off = 0;
+    for (; len - off > 8; off += 8) {
+        memcpy(&v, s + off, 8);
+        h = replylint__hash_step(h, v);
     }
-    h = (h ^ v) * 0xff51afd7ed558ccdULL;
-    h ^= h >> 32;
-    return h;
+    return replylint__hash_last(h, replylint__word_head(s + off, len - off));
+}
+
+/* replylint__hash_bytes of a word followed by at least sixteen readable bytes (see
+ * replylint__word_head_padded).  Words of up to sixteen bytes, nearly all of them, take no
+ * branch: both ways are worked out and one is kept. */
+static inline uint64_t replylint__hash_padded(const char *s, size_t len)
+{
+    uint64_t h = RL_HASH_START(len), v0, v1;
+    if (len > 16)
+        return replylint__hash_bytes(s, len);
+    memcpy(&v0, s, 8);
+    memcpy(&v1, s + 8, 8);
+    uint64_t one = replylint__hash_last(h, v0 & replylint__low_bytes(len));
+    uint64_t two =
+        replylint__hash_last(replylint__hash_step(h, v0), v1 & replylint__low_bytes(len - 8));
+    return len <= 8 ? one : two;
 }
 
 /* A rule's id, category and message one after another in one block, each NUL-terminated:

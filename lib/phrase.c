@@ -753,9 +753,9 @@ static int build_scan_forms(rl_phrase_index *ix)
 
 /* The scan's slot_at for word w of len bytes (at most RL_SCAN_FORM_MAX), whose
  * replylint__hash_bytes is h: 0 if it is no form of any phrase word. */
-static inline uint32_t scan_value(const rl_phrase_index *ix, const char *w, size_t len, uint64_t h)
+static inline uint32_t scan_value(const rl_phrase_index *ix, const char *w, size_t len, uint64_t h,
+                                  uint64_t head)
 {
-    uint64_t head = replylint__word_head(w, len);
     for (size_t j = (size_t)h & ix->scan_mask;; j = (j + 1) & ix->scan_mask) {
         const rl_scan_form *e = &ix->scan_forms[j]; /* never full: an empty one ends this */
         if (!e->len)
@@ -780,7 +780,8 @@ static uint32_t scan_value_long(const rl_phrase_index *ix, const char *w, size_t
 uint32_t replylint__phrase_form_value(const rl_phrase_index *ix, const char *w, size_t len,
                                       uint64_t h)
 {
-    return len <= RL_SCAN_FORM_MAX ? scan_value(ix, w, len, h) : scan_value_long(ix, w, len, h);
+    return len <= RL_SCAN_FORM_MAX ? scan_value(ix, w, len, h, replylint__word_head(w, len))
+                                   : scan_value_long(ix, w, len, h);
 }
 
 /* What the scan reads besides the index itself: the filter bit of every form (see
@@ -1159,11 +1160,13 @@ int replylint__phrase_scan(const rl_phrase_index *ix, const char *folded, const 
     for (size_t i = 0; i < n_toks; i++) {
         const char *w = folded + toks[i].start;
         size_t len = toks[i].end - toks[i].start;
-        uint64_t h = replylint__hash_bytes(w, len), bit = h >> (64 - RL_FORM_FILTER_BITS);
+        uint64_t h = replylint__hash_padded(w, len), bit = h >> (64 - RL_FORM_FILTER_BITS);
         if (!(ix->form_filter[bit / 64] >> (bit % 64) & 1))
             slot_at[i] = 0;
+        else if (len <= RL_SCAN_FORM_MAX)
+            slot_at[i] = scan_value(ix, w, len, h, replylint__word_head_padded(w, len));
         else
-            slot_at[i] = replylint__phrase_form_value(ix, w, len, h);
+            slot_at[i] = scan_value_long(ix, w, len, h);
     }
 #define SLOTS(k) (slot_at[k] ? &ix->form_slots[(slot_at[k] & SCAN_OFFSET_MASK) - 1] : no_slots)
     uint32_t any = ix->root_any;

@@ -310,7 +310,8 @@ int replylint__phrase_finish(rl_phrase_index *ix);
  * -1 when out of memory. */
 int replylint__phrase_thaw(rl_phrase_index *ix, const rl_phrase_snapshot *snap,
                            const replylint_rule *rules, size_t n_rules);
-/* Find every phrase occurrence in folded text with its tokens.  Hits are appended.
+/* Find every phrase occurrence in folded text with its tokens; the text is followed by
+ * RL_FOLDED_PAD readable bytes, as a folded text is (see fold.h).  Hits are appended.
  * *slots (*cap_slots entries, or NULL and 0) is working memory, grown to a word per token
  * and kept for the next call; the caller frees it.  *truncated is set (never cleared) when
  * the scan's per-word budget or its stack dropped part of the search, so that hits may be

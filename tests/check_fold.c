@@ -148,6 +148,11 @@ static void check_against_reference(const char *s, size_t len, const char *what)
                      hex(ref, rlen, hr, sizeof hr));
     }
     free(ref);
+    /* The NUL and RL_FOLDED_PAD zero bytes after it: the phrase scan reads words past
+     * their end (replylint__hash_padded). */
+    ck_assert_uint_ge(f.cap, f.len + 1 + RL_FOLDED_PAD);
+    for (size_t k = 0; k <= RL_FOLDED_PAD; k++)
+        ck_assert_msg(f.s[f.len + k] == 0, "%s: byte %zu past the end is not zero", what, k);
     ck_assert_uint_eq(replylint__utf8_check(f.s, f.len), f.len);
     for (size_t k = 0; k < f.len; k++) {
         if (f.map[k] > f.map[k + 1] || f.map[k] >= len ||
@@ -604,6 +609,37 @@ static const char *const alphabet[] = {"a",
                                        "\xD2\x83",
                                        "\xCD\x85"};
 
+/* The scan's hash and head of a word read past its end (internal.h) are the same numbers as
+ * those of the word alone, whatever bytes follow it. */
+START_TEST(padded_hash_is_the_hash)
+{
+    unsigned char buf[64 + RL_FOLDED_PAD];
+    unsigned seed = 4242;
+    for (int round = 0; round < 400; round++) {
+        for (size_t k = 0; k < sizeof buf; k++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[k] = (unsigned char)(seed >> 16);
+        }
+        for (size_t len = 0; len <= 48; len++) {
+            const char *w = (const char *)buf + round % 8;
+            char alone[49];
+            memcpy(alone, w, len);
+            uint64_t h = replylint__hash_bytes(alone, len);
+            ck_assert_msg(replylint__hash_padded(w, len) == h, "hash, length %zu", len);
+            ck_assert_msg(replylint__word_head_padded(w, len) == replylint__word_head(alone, len),
+                          "head, length %zu", len);
+            /* A word that differs in its last byte hashes apart (the hash is one-to-one in
+             * the last eight bytes), and so, here, does one a byte shorter. */
+            if (len > 0) {
+                alone[len - 1] ^= 1;
+                ck_assert(replylint__hash_bytes(alone, len) != h);
+                ck_assert(replylint__hash_bytes(alone, len - 1) != h);
+            }
+        }
+    }
+}
+END_TEST
+
 START_TEST(random_text_properties)
 {
     char s[512], t[512];
@@ -968,6 +1004,7 @@ Suite *fold_suite(void)
     tcase_add_test(tc, fast_tables_match_utf8proc);
     tcase_add_test(tc, every_code_point_but_plain_letters);
     tcase_add_test(tc, random_text_properties);
+    tcase_add_test(tc, padded_hash_is_the_hash);
     suite_add_tcase(s, tc);
     return s;
 }
