@@ -371,14 +371,17 @@ int replylint__fold(rl_folded *out, const char *text, size_t len)
 }
 
 #if defined(__SSE2__)
-/* Fold the sixteen bytes at p (the text's bytes i..i+15) into d and their map entries into
- * m, if they are ASCII and whole two-byte Cyrillic letters, the byte after them is ASCII or
- * a Cyrillic lead (no mark to compose with the last letter), and no white space needs
- * collapsing (*ws: the byte before was white space; updated); returns 16.  If the sixteenth
- * byte is the lead of a letter the block splits, the first fifteen (half the blocks of
- * Russian text, whose spaces shift letters off the block's edges): returns 15, and what it
- * wrote for the sixteenth is written again by the next.  0, with nothing written,
- * otherwise.  Cyrillic is folded as rl_cyr has it, by arithmetic on the bytes:
+/* Fold the longest run of the sixteen bytes at p (the text's bytes i..i+15) that is ASCII
+ * and whole two-byte Cyrillic letters, is followed by a byte that cannot start a mark to
+ * compose with its last character (ASCII or a Cyrillic lead), and needs no white space
+ * collapsed (*ws: the byte before was white space; updated).  Writes sixteen bytes to d and
+ * sixteen entries to m, of which the run's are right; returns the run's length, 0 if there
+ * is none.  A block that stops short (at «, an em dash, a second line break: most blocks of
+ * Russian text hold one) still folds what comes before, so the slow path below takes only
+ * the character it stopped at.  If the sixteenth byte is the lead of a letter the block
+ * splits, the run ends before it (half the blocks of Russian text, whose spaces shift
+ * letters off the block's edges), and the next block folds that letter.  Cyrillic is folded
+ * as rl_cyr has it, by arithmetic on the bytes:
  * after D0, 80..8F -> D1 90..9F (but 81, «Ё» -> D0 B5), 90..9F -> D0 B0..BF, A0..AF -> D1
  * 80..8F; after D1, 91 («ё») -> D0 B5 and A0..BF to the odd (lower-case) one. */
 static inline size_t fold_block16(const unsigned char *p, size_t i, char *d, uint32_t *m, int *ws)
@@ -389,25 +392,30 @@ static inline size_t fold_block16(const unsigned char *p, size_t i, char *d, uin
         _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xFE)), _mm_set1_epi8((char)0xD0));
     __m128i cont_v =
         _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xC0)), _mm_set1_epi8((char)0x80));
+    unsigned bad = 0, cont = 0; /* bad: the bytes the run cannot hold */
     if (high) {
-        unsigned lead = (unsigned)_mm_movemask_epi8(lead_v),
-                 cont = (unsigned)_mm_movemask_epi8(cont_v);
+        unsigned lead = (unsigned)_mm_movemask_epi8(lead_v);
+        cont = (unsigned)_mm_movemask_epi8(cont_v);
         if (lead & 0x8000) { /* the next block folds that letter */
             n = 15;
             lead &= 0x7FFF;
             high &= 0x7FFF;
         }
-        if (cont != lead << 1 || high != (lead | cont))
-            return 0;
+        bad = high & ~((lead & cont >> 1) | (cont & lead << 1));
     }
-    if (n == 16 && p[16] >= 0x80 && (p[16] & 0xFE) != 0xD0)
-        return 0;
     __m128i space =
         _mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '\t'))),
                                     _mm_set1_epi8((char)(-128 + 5))), /* \t \n \v \f \r */
                      _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
     unsigned sp = (unsigned)_mm_movemask_epi8(space);
-    if (sp & (sp << 1 | (unsigned)*ws))
+    bad |= sp & (sp << 1 | (unsigned)*ws);
+    if (bad && (unsigned)__builtin_ctz(bad) < n)
+        n = (unsigned)__builtin_ctz(bad);
+    /* The byte after the run may start a mark (or be anything else past Cyrillic): leave the
+     * run's last character to the slow path, which composes. */
+    if (n > 0 && p[n] >= 0x80 && (p[n] & 0xFE) != 0xD0)
+        n -= cont >> (n - 1) & 1 ? 2 : 1; /* a continuation byte in the run ends a letter */
+    if (n == 0)
         return 0;
     __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 'A'))),
                                    _mm_set1_epi8((char)(-128 + 26)));
