@@ -388,7 +388,8 @@ struct replylint_ruleset {
     uint32_t *plan_block;  /* all the plans */
     uint64_t *gated_block; /* all the gated sets */
     /* Per rule, the matcher whose phrases must occur for the rule to do anything (its own
-     * phrases for a rule made of phrases alone, its `needs:` for one that has them), or
+     * phrases for a rule made of phrases alone, or for a conditional rule whose `if` is,
+     * its `needs:` for one that has them), or
      * RL_NO_GATE: most rules do nothing on most replies, and this lets the lint call pass
      * over them without reading the rule. */
     uint32_t *gate;

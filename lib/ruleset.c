@@ -543,7 +543,10 @@ static int make_plans(replylint_ruleset *rs)
         return -1;
     for (size_t i = 0; i < rs->n_rules; i++) {
         const replylint_rule *r = &rs->rules[i];
-        bool matches = r->kind == RL_KIND_PHRASE || r->kind == RL_KIND_REGEX; /* rule_matches */
+        /* rule_matches, and rule_conditional, whose trigger comes first: with neither a
+         * phrase nor a pattern of m occurring, each returns at once. */
+        bool matches =
+            r->kind == RL_KIND_PHRASE || r->kind == RL_KIND_REGEX || r->kind == RL_KIND_CONDITIONAL;
         rs->gate[i] = !matches                          ? RL_NO_GATE
                       : r->needs.n_phrases              ? r->needs.matcher
                       : r->m.n_phrases && !r->m.pattern ? r->m.matcher

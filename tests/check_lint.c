@@ -516,6 +516,55 @@ START_TEST(test_conditional)
 }
 END_TEST
 
+/* A conditional rule whose trigger is phrases alone runs only when they occur (its gate);
+ * one whose trigger is a pattern runs on every reply.  Both, in one rule set, with the
+ * phrases of each other's triggers in the text, find what they should. */
+START_TEST(test_conditional_gated_and_not)
+{
+    replylint_error err;
+    replylint_ruleset *t =
+        rules_from("rules:\n"
+                   "  - id: t.phrase_if\n"
+                   "    category: vague-time\n"
+                   "    kind: conditional\n"
+                   "    if: {phrases: [outage, maintenance]}\n"
+                   "    then: {pattern: '\\d{1,2}:\\d{2}|tomorrow'}\n"
+                   "    message: m\n"
+                   "    examples: {bad: [An outage.], good: [An outage until 18:00.]}\n"
+                   "  - id: t.pattern_if\n"
+                   "    category: vague-time\n"
+                   "    kind: conditional\n"
+                   "    if: {pattern: '\\bdown\\s+for\\b'}\n"
+                   "    then: {phrases: [hours, minutes]}\n"
+                   "    message: m\n"
+                   "    examples: {bad: [It is down for now.], good: [Down for two "
+                   "hours.]}\n",
+                   &err);
+    ck_assert_msg(t != NULL, "%s", err.message);
+    struct {
+        const char *text;
+        size_t phrase_if, pattern_if;
+    } cases[] = {
+        {"The site is down for now.", 0, 1},
+        {"Maintenance: the site is down for now.", 1, 1},
+        {"Maintenance until 18:00; down for two hours.", 0, 0},
+        {"An outage. Sorry!", 1, 0},
+        {"Hello there.", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        replylint_report *r = NULL;
+        ck_assert_int_eq(replylint_lint(&r, t, cases[i].text, strlen(cases[i].text), NULL, &err),
+                         0);
+        ck_assert_msg(count_rule(r, "t.phrase_if") == cases[i].phrase_if, "%s: phrase_if",
+                      cases[i].text);
+        ck_assert_msg(count_rule(r, "t.pattern_if") == cases[i].pattern_if, "%s: pattern_if",
+                      cases[i].text);
+        replylint_report_free(r);
+    }
+    replylint_ruleset_free(t);
+}
+END_TEST
+
 /* A reply, and how many findings of one rule it must get. */
 typedef struct {
     const char *text;
@@ -1279,6 +1328,7 @@ Suite *lint_suite(void)
     tcase_add_test(tc, test_shouting_context);
     tcase_add_test(tc, test_phrase_exceptions);
     tcase_add_test(tc, test_conditional);
+    tcase_add_test(tc, test_conditional_gated_and_not);
     tcase_add_test(tc, test_length_channel);
     tcase_add_test(tc, test_min_severity_and_score);
     tcase_add_test(tc, test_followup_turn);
