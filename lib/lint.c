@@ -607,7 +607,7 @@ static int occurrences(lint_ctx *c, const rl_matcher *m, size_t from, size_t to,
     }
     interp in = {0};
     int none = -1; /* no_match_anywhere, asked after a limit */
-    if ((m->re_at || m->re) && (!holds_a_text(c, m) || !may_match(c, m))) {
+    if ((m->re_at || m->re) && (!may_match(c, m) || !holds_a_text(c, m))) {
         /* No match is possible: only the phrase hits above count. */
     } else {
         size_t from_f = 0, to_f = c->folded.len + 1;
@@ -999,6 +999,9 @@ static bool continues_message(const lint_ctx *c)
 {
     if (c->seg.start.start >= c->seg.start.end)
         return false;
+    unsigned char b = (unsigned char)c->text[c->seg.start.start];
+    if (b < 0x80) /* most openings: no call into ICU */
+        return b >= 'a' && b <= 'z';
     size_t w;
     uint32_t cp = replylint__utf8_decode(c->text, c->len, c->seg.start.start, &w);
     return u_islower((UChar32)cp);
