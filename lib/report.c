@@ -82,12 +82,16 @@ static double score_of(replylint_report *r, size_t words)
     if (p == 0)
         return 10.0; /* 10 * exp(-0) */
     double scale = words > 150 ? 6.0 * sqrt((double)words / 150.0) : 6.0;
-    if (p == r->memo_penalty && scale == r->memo_scale)
-        return r->memo_score;
-    double s = 10.0 * exp(-p / scale);
-    r->memo_penalty = p;
-    r->memo_scale = scale;
-    return r->memo_score = floor(s * 10.0 + 0.5) / 10.0;
+    size_t k = (size_t)(2 * p); /* the weights are halves: p is k / 2 exactly */
+    bool memo = words <= 150 && k < RL_SCORE_MEMO;
+    if (memo && (r->score_known >> k & 1))
+        return r->score_memo[k];
+    double s = floor(10.0 * exp(-p / scale) * 10.0 + 0.5) / 10.0;
+    if (memo) {
+        r->score_memo[k] = s;
+        r->score_known |= (uint64_t)1 << k;
+    }
+    return s;
 }
 
 int replylint__report_finish(replylint_report *r, const char *text, size_t len,

@@ -34,10 +34,12 @@ struct replylint_report {
     bool kept;
     size_t *points;
     size_t cap_points;
-    /* The last score computed and what it was computed from (penalty, scale): a kept report
-     * meets the same few again and again (one missing closing: 0.5, 6), and exp() is not
-     * free.  memo_scale 0: none yet. */
-    double memo_penalty, memo_scale, memo_score;
+    /* The scores of replies of up to 150 words (scale 6) by twice their penalty, under
+     * RL_SCORE_MEMO, those computed marked in score_known: a kept report meets the same few
+     * again and again (one missing closing: 0.5), and exp() is not free. */
+#define RL_SCORE_MEMO 64
+    double score_memo[RL_SCORE_MEMO];
+    uint64_t score_known;
 };
 
 /* Append a diagnostic of the rule whose text (id, category, message) is `rule`, which
