@@ -752,7 +752,8 @@ static int build_scan_forms(rl_phrase_index *ix)
 }
 
 /* The scan's slot_at for word w of len bytes (at most RL_SCAN_FORM_MAX), whose
- * replylint__hash_bytes is h: 0 if it is no form of any phrase word. */
+ * replylint__hash_bytes is h and replylint__word_head head: 0 if it is no form of any phrase
+ * word. */
 static inline uint32_t scan_value(const rl_phrase_index *ix, const char *w, size_t len, uint64_t h,
                                   uint64_t head)
 {

@@ -387,11 +387,10 @@ struct replylint_ruleset {
     unsigned sentence_limit[3][2][2];
     uint32_t *plan_block;  /* all the plans */
     uint64_t *gated_block; /* all the gated sets */
-    /* Per rule, the matcher whose phrases must occur for the rule to do anything (its own
-     * phrases for a rule made of phrases alone, or for a conditional rule whose `if` is,
-     * its `needs:` for one that has them), or
-     * RL_NO_GATE: most rules do nothing on most replies, and this lets the lint call pass
-     * over them without reading the rule. */
+    /* Per rule, the matcher whose phrases must occur for the rule to do anything, or
+     * RL_NO_GATE: its own phrases for a rule made of phrases alone (a conditional rule's
+     * `if` too), its `needs:` for one that has them.  Most rules do nothing on most
+     * replies, and this lets the lint call pass over them without reading the rule. */
     uint32_t *gate;
 };
 #define RL_NO_GATE UINT32_MAX
