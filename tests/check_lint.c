@@ -517,8 +517,8 @@ START_TEST(test_conditional)
 END_TEST
 
 /* A conditional rule whose trigger is phrases alone runs only when they occur (its gate);
- * one whose trigger is a pattern runs on every reply.  Both, in one rule set, with the
- * phrases of each other's triggers in the text, find what they should. */
+ * one whose trigger is a pattern runs on every reply.  Both in one rule set, on texts with
+ * either trigger, both or neither, find what they should. */
 START_TEST(test_conditional_gated_and_not)
 {
     replylint_error err;
